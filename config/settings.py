@@ -1,0 +1,73 @@
+"""Settings: defaults for the embedded platform, overridden by ``EST_*`` environment variables.
+
+No setting at all means the embedded default: a SQLite file in the instance folder and jobs run in-process.
+``EST_DATABASE_URL=postgresql+psycopg://…`` and ``EST_REDIS_URL=redis://…`` switch to the real services.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: str = str(REPO_ROOT / "instance")
+    # The application's database connection. On PostgreSQL: a role that owns no table, so RLS applies.
+    database_url: str = ""
+    # Connection used by `est db upgrade` (the schema owner). Defaults to database_url.
+    migration_database_url: str = ""
+    # On PostgreSQL, the role the application connects as; migrations grant it data rights only.
+    app_role: str = ""
+    redis_url: str = ""
+    queue_name: str = "est"
+    secret_key: str = ""
+    tenants_dir: str = str(REPO_ROOT / "tenants")
+    default_language: str = "sv"
+    token_ttl_days: int = 90
+    max_page_size: int = 200
+    # Demo only: the password of the seeded demo accounts.
+    demo_password: str = "demo"
+
+    @classmethod
+    def from_env(cls, overrides: dict | None = None) -> Settings:
+        values: dict = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"EST_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = int(raw) if f.type == "int" else raw
+        values.update(overrides or {})
+        settings = cls(**values)
+        return settings.resolved()
+
+    def resolved(self) -> Settings:
+        """Fill the defaults that depend on other settings (database file, secret key)."""
+        instance = Path(self.instance_path)
+        database_url = self.database_url or f"sqlite:///{instance / 'est.sqlite'}"
+        secret_key = self.secret_key or _instance_secret(instance)
+        return Settings(
+            **{
+                **{f.name: getattr(self, f.name) for f in fields(self)},
+                "database_url": database_url,
+                "migration_database_url": self.migration_database_url or database_url,
+                "secret_key": secret_key,
+            }
+        )
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _instance_secret(instance: Path) -> str:
+    """The embedded default keeps a generated secret key in the instance folder (never in the repo)."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""est core: tenancy, accounts, the plugin system, jobs, and the nouns every tenant shares."""

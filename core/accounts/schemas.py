@@ -1,0 +1,58 @@
+"""Request and response bodies for accounts and members."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from core.accounts.models import Role
+
+
+class CredentialsSchema(ma.Schema):
+    email = ma.fields.Email(required=True)
+    password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=1024))
+
+
+class TokenSchema(ma.Schema):
+    token = ma.fields.String(required=True)
+    expires_at = ma.fields.DateTime(required=True)
+
+
+class SessionSchema(ma.Schema):
+    email = ma.fields.Email()
+    csrf_token = ma.fields.String()
+
+
+class MeMembershipSchema(ma.Schema):
+    tenant = ma.fields.String()
+    role = ma.fields.String()
+
+
+class MeSchema(ma.Schema):
+    id = ma.fields.Integer()
+    email = ma.fields.Email()
+    is_platform_admin = ma.fields.Boolean()
+    memberships = ma.fields.List(ma.fields.Nested(MeMembershipSchema))
+
+
+class MemberSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    email = ma.fields.Email(required=True)
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf([r.value for r in Role]))
+    organisation = ma.fields.String(allow_none=True, metadata={"description": "organisation key"})
+    reporter_function = ma.fields.String(allow_none=True, metadata={"description": "reporter function key"})
+    groups = ma.fields.List(ma.fields.String(), metadata={"description": "keys of the groups the member sits in"})
+
+
+class MemberCreateSchema(MemberSchema):
+    password = ma.fields.String(
+        load_only=True,
+        validate=ma.validate.Length(min=10, max=1024),
+        metadata={"description": "Required when the e-mail has no account yet."},
+    )
+
+
+class MemberUpdateSchema(ma.Schema):
+    role = ma.fields.String(validate=ma.validate.OneOf([r.value for r in Role]))
+    organisation = ma.fields.String(allow_none=True)
+    reporter_function = ma.fields.String(allow_none=True)
+    groups = ma.fields.List(ma.fields.String())

@@ -1,0 +1,58 @@
+"""Memberships from the CLI, and the demo accounts (demo only: `est demo`, never in production)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.accounts.models import Membership, Role, User
+from core.accounts.service import upsert_user
+from core.errors import NotFound
+from core.organisation.models import Group, GroupMember, Organisation, ReporterFunction
+from core.tenancy import tenant_context
+from core.tenants.models import Tenant
+
+DEMO_ROLES = (("admin", Role.ADMIN), ("samordnare", Role.COORDINATOR), ("rapportor", Role.REPORTER))
+
+
+def ensure_member(session: Session, slug: str, user: User, role: str) -> Membership:
+    tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise NotFound(f"Ingen tenant '{slug}'.")
+    with tenant_context(tenant.id, session):
+        membership = session.scalar(select(Membership).where(Membership.user_id == user.id))
+        if membership is None:
+            membership = Membership(user_id=user.id, role=role)
+            session.add(membership)
+        membership.role = role
+        session.flush()
+    return membership
+
+
+def seed_demo_accounts(session: Session, slugs: list[str], password: str) -> None:
+    """admin@demo.est (platform admin), and per tenant an admin, a coordinator (kommun's key function, seated
+    in the org model's top-level groups) and a reporter (the first reporter function)."""
+    upsert_user(session, "admin@demo.est", password, platform_admin=True)
+    for slug in slugs:
+        for prefix, role in DEMO_ROLES:
+            user = upsert_user(session, f"{prefix}@{slug}.demo.est", password)
+            membership = ensure_member(session, slug, user, role.value)
+            with tenant_context(membership.tenant_id, session):
+                _place(session, membership, role)
+
+
+def _place(session: Session, membership: Membership, role: Role) -> None:
+    if role is Role.REPORTER:
+        function = session.scalar(select(ReporterFunction).where(ReporterFunction.active).order_by(ReporterFunction.id))
+        if function is not None:
+            membership.reporter_function_id = function.id
+            membership.organisation_id = function.organisation_id
+    elif role is Role.COORDINATOR:
+        membership.organisation_id = session.scalar(
+            select(Organisation.id).where(Organisation.leg == "kommun").order_by(Organisation.id)
+        )
+        seated = set(session.scalars(select(GroupMember.group_id).where(GroupMember.membership_id == membership.id)))
+        for group_id in session.scalars(select(Group.id).where(Group.parent_id.is_(None), Group.active)):
+            if group_id not in seated:
+                session.add(GroupMember(group_id=group_id, membership_id=membership.id))
+    session.flush()

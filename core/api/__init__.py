@@ -1,0 +1,80 @@
+"""The HTTP API: flask-smorest set-up, the one error shape, and the blueprints of every resource."""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from core.errors import DomainError
+
+API_PREFIX = "/api/v1"
+
+
+class EstApi(Api):
+    """flask-smorest's Api with two mends: 405 keeps its ``Allow`` header; domain errors share the shape."""
+
+    def handle_http_exception(self, error: HTTPException) -> tuple[Response, int] | Response:
+        response = super().handle_http_exception(error)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response, status = response if isinstance(response, tuple) else (response, error.code)
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+            return response, status
+        return response
+
+
+def _domain_error(error: DomainError):
+    from flask import jsonify
+
+    from core.api.errors import status_name
+
+    payload = {"code": error.status, "status": status_name(error.status), "message": error.message}
+    if error.errors:
+        payload["errors"] = error.errors
+    return jsonify(payload), error.status
+
+
+def init_api(app: Flask) -> EstApi:
+    app.config.update(
+        API_TITLE="est",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": "est — Effektiv samordning för trygghet. Tenant-level resources live under "
+                "`/api/v1/tenants/<slug>/`. Every operation states who may call it.",
+            },
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer"},
+                    "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+                }
+            },
+        },
+    )
+    api = EstApi(app)
+    app.register_error_handler(DomainError, _domain_error)
+    for code, description in (
+        (401, "Not authenticated"),
+        (403, "Authenticated, but the role does not allow this"),
+        (404, "Not found — also answered for objects of a tenant the caller is not a member of"),
+        (409, "Conflict with the current state"),
+        (412, "Precondition failed"),
+    ):
+        api.spec.components.response(
+            f"E{code}", {"description": description, "content": {"application/json": {"schema": "Error"}}}
+        )
+
+    from core.accounts.routes import blueprints as account_blueprints
+    from core.jobs.routes import blp as jobs_blp
+    from core.organisation.routes import blueprints as organisation_blueprints
+    from core.registry.routes import blp as plugins_blp
+    from core.tenants.routes import blp as tenants_blp
+
+    for blueprint in (*account_blueprints, plugins_blp, tenants_blp, jobs_blp, *organisation_blueprints):
+        api.register_blueprint(blueprint)
+    return api

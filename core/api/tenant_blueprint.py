@@ -1,0 +1,51 @@
+"""Blueprints for tenant-level resources: ``/api/v1/tenants/<slug>/<resource>``.
+
+The slug is taken off the URL before the view runs; the tenant is loaded, bound as the tenant of this request
+(the tenancy wall scopes everything after that), and the caller's membership is looked up. An unknown slug is
+a 404 like any other.
+"""
+
+from __future__ import annotations
+
+from flask import g
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from core.accounts.models import Membership
+from core.api import API_PREFIX
+from core.tenancy import current_session, reset_request_tenant, set_request_tenant
+from core.tenants.models import Tenant
+
+
+def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
+    blp = Blueprint(
+        name,
+        __name__,
+        url_prefix=f"{API_PREFIX}/tenants/<slug>/{resource}",
+        description=description,
+    )
+
+    @blp.url_value_preprocessor
+    def _bind_tenant(_endpoint: str | None, values: dict | None) -> None:
+        slug = (values or {}).pop("slug", None)
+        session = current_session()
+        tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
+        if tenant is None:
+            abort(404, message="Hittades inte.")
+        g.tenant = tenant
+        g.tenant_token = set_request_tenant(tenant.id, session)
+
+    @blp.teardown_request
+    def _unbind_tenant(_exc: BaseException | None) -> None:
+        token = g.pop("tenant_token", None)
+        if token is not None:
+            reset_request_tenant(token)
+
+    @blp.before_request
+    def _load_membership() -> None:
+        user = g.get("user")
+        g.membership = (
+            None if user is None else current_session().scalar(select(Membership).where(Membership.user_id == user.id))
+        )
+
+    return blp

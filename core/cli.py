@@ -1,0 +1,122 @@
+"""The ``est`` command: every operator task."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from core.tenancy import current_session
+
+
+def _settings():
+    return current_app.config["EST"]
+
+
+def register_cli(app: Flask) -> None:
+    db_group = click.Group("db", help="Database schema.")
+    tenants_group = click.Group("tenants", help="Onboarding from tenants/*.toml.")
+    users_group = click.Group("users", help="Accounts.")
+
+    @db_group.command("upgrade")
+    @click.option("--revision", default="head", show_default=True)
+    def db_upgrade(revision: str) -> None:
+        """Create or upgrade the schema (Alembic)."""
+        from core.migrate import upgrade
+
+        upgrade(_settings(), revision)
+        click.echo(f"Databasen är uppgraderad till {revision}.")
+
+    @tenants_group.command("sync")
+    @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None)
+    def tenants_sync(directory: Path | None) -> None:
+        """Onboard or update every tenant file; one bad file changes nothing."""
+        from core.tenants.files import FileError, sync
+
+        try:
+            results = sync(
+                current_session(), directory or Path(_settings().tenants_dir), current_app.extensions["est.plugins"]
+            )
+        except FileError as error:
+            raise click.ClickException(str(error)) from error
+        for slug, created in results:
+            click.echo(f"{slug}: {'skapad' if created else 'uppdaterad'}")
+
+    @app.cli.command("plugins")
+    def plugins() -> None:
+        """List installed plugins, org models and checklist variants."""
+        pm = current_app.extensions["est.plugins"]
+        for name in pm.plugin_names():
+            click.echo(f"plugin     {name}")
+        for key, model in sorted(pm.org_models.items()):
+            click.echo(f"org model  {key:<10} {model.name}  ({pm.providers[('org_model', key)]})")
+        for key, variant in sorted(pm.checklists.items()):
+            click.echo(
+                f"checklist  {key:<10} {variant.name}, {len(variant.items())} punkter  ({pm.providers[('checklist', key)]})"
+            )
+
+    @users_group.command("create")
+    @click.argument("email")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    @click.option("--platform-admin", is_flag=True)
+    @click.option("--tenant", help="slug of a tenant to add the user to")
+    @click.option("--role", type=click.Choice(["reporter", "coordinator", "admin"]), default="reporter")
+    def users_create(email: str, password: str, platform_admin: bool, tenant: str | None, role: str) -> None:
+        """Create a user (or reset its password), optionally as a member of a tenant."""
+        from core.accounts.seed import ensure_member
+        from core.accounts.service import upsert_user
+
+        db = current_session()
+        user = upsert_user(db, email, password, platform_admin=platform_admin)
+        if tenant:
+            ensure_member(db, tenant, user, role)
+        db.commit()
+        click.echo(f"{user.email}: klar")
+
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+    def worker(burst: bool) -> None:
+        """Run an rq worker (with the scheduler) for EST_REDIS_URL."""
+        from core.jobs.worker import run_worker
+
+        run_worker(current_app._get_current_object(), burst=burst)
+
+    @app.cli.command("demo")
+    @click.option("--port", default=5000, show_default=True)
+    @click.option("--no-serve", is_flag=True, help="Seed only.")
+    def demo(port: int, no_serve: bool) -> None:
+        """Upgrade the database, onboard the eight pilots, seed demo accounts and serve on 127.0.0.1."""
+        from core.accounts.seed import seed_demo_accounts
+        from core.migrate import upgrade
+        from core.tenants.files import sync
+
+        settings = _settings()
+        upgrade(settings)
+        db = current_session()
+        results = sync(db, Path(settings.tenants_dir), current_app.extensions["est.plugins"])
+        seed_demo_accounts(db, [slug for slug, _ in results], settings.demo_password)
+        db.commit()
+        base = f"http://127.0.0.1:{port}"
+        click.echo(f"est kör med {len(results)} kommuner: {', '.join(slug for slug, _ in results)}")
+        click.echo(f"Logga in: {base}/login   API-dokumentation: {base}/api/v1/docs")
+        click.echo(f"Plattformsadministratör: admin@demo.est / lösenord: {settings.demo_password}")
+        click.echo("Per kommun: admin@<kommun>.demo.est, samordnare@<kommun>.demo.est, rapportor@<kommun>.demo.est")
+        if not no_serve:
+            current_app.run(host="127.0.0.1", port=port, use_reloader=False)
+
+    app.cli.add_command(db_group)
+    app.cli.add_command(tenants_group)
+    app.cli.add_command(users_group)
+
+
+def _create_app() -> Flask:
+    from core.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+def main() -> None:
+    """est — Effektiv samordning för trygghet."""

@@ -1,0 +1,1 @@
+"""Distribution lists: who receives the internal and the public lägesbild."""

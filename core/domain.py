@@ -1,0 +1,142 @@
+"""Domain descriptors shared by the core and the plugins.
+
+These are plain, immutable values. Plugins build them in their registration hooks; the core validates
+and stores them. They are re-exported from :mod:`core.plugin_api`, the one import surface for plugins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Leg(StrEnum):
+    """The organisations that make up EST. ``other`` covers invited parties (schools, social services, …)."""
+
+    KOMMUN = "kommun"
+    POLIS = "polis"
+    FASTIGHETSFORETAG = "fastighetsforetag"
+    OTHER = "other"
+
+
+THREE_LEGS: tuple[Leg, ...] = (Leg.KOMMUN, Leg.POLIS, Leg.FASTIGHETSFORETAG)
+
+LEG_LABELS_SV: Mapping[Leg, str] = {
+    Leg.KOMMUN: "Kommun",
+    Leg.POLIS: "Polis",
+    Leg.FASTIGHETSFORETAG: "Fastighetsföretag",
+    Leg.OTHER: "Övriga",
+}
+
+
+class Theme(StrEnum):
+    """Cross-tenant themes (Botkyrka's tertial themes): every checklist item maps to one, or is positive."""
+
+    NARKOTIKA = "narkotika"
+    VALD = "vald"
+    SKADEGORELSE = "skadegorelse"
+    OTILLATEN_PAVERKAN = "otillaten_paverkan"
+    ANDRA_AVVIKELSER = "andra_avvikelser"
+    SAMLINGSPLATSER = "samlingsplatser"
+
+
+THEME_LABELS_SV: Mapping[Theme, str] = {
+    Theme.NARKOTIKA: "Narkotika",
+    Theme.VALD: "Våld",
+    Theme.SKADEGORELSE: "Skadegörelse",
+    Theme.OTILLATEN_PAVERKAN: "Otillåten påverkan",
+    Theme.ANDRA_AVVIKELSER: "Andra avvikelser",
+    Theme.SAMLINGSPLATSER: "Samlingsplatser",
+}
+
+
+# --- checklists ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One indicator ("känselspröt") on a checklist.
+
+    ``key`` is stable for the item's whole life (rewording keeps it). Exactly one of ``theme`` and
+    ``positive`` describes it: a theme for problems, ``positive=True`` for events that increase safety.
+    """
+
+    key: str
+    text: str
+    theme: Theme | None = None
+    positive: bool = False
+    help: str = ""
+    crime_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistSection:
+    """A group of items. ``answered_by`` names the leg that answers it; ``None`` means every leg."""
+
+    key: str
+    title: str
+    items: tuple[ChecklistItem, ...]
+    answered_by: Leg | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistVariant:
+    """A checklist variant registered by a plugin under a unique ``key`` (e.g. ``orebro``)."""
+
+    key: str
+    name: str
+    description: str
+    sections: tuple[ChecklistSection, ...]
+
+    def items(self) -> tuple[ChecklistItem, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+
+# --- organisation models ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """A group an organisation model creates for a tenant.
+
+    ``key`` is unique within the tenant; ``parent`` names the key of the group above it (its place in the
+    hierarchy); ``legs`` are the legs whose organisations sit in the group; ``area`` ties a local group to
+    one area key; ``invited`` marks that organisations outside the three legs take part too.
+    """
+
+    key: str
+    name: str
+    kind: str
+    legs: tuple[Leg, ...]
+    parent: str | None = None
+    area: str | None = None
+    invited: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TenantShape:
+    """What an org model sees of a tenant when it declares its groups: area keys and its options."""
+
+    slug: str
+    areas: tuple[str, ...]
+    area_names: Mapping[str, str]
+    options: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OrgModel:
+    """An organisation model registered by a plugin under a unique ``key`` (e.g. ``A``).
+
+    ``groups`` declares the groups the model creates for a tenant. ``options`` lists the option names a
+    tenant may set (anything else is refused at onboarding) with a Swedish description each.
+    ``required_legs`` are the legs a tenant must have at least one organisation in.
+    """
+
+    key: str
+    name: str
+    description: str
+    groups: Callable[[TenantShape], list[GroupSpec]]
+    options: Mapping[str, str] = field(default_factory=dict)
+    required_legs: tuple[Leg, ...] = THREE_LEGS

@@ -1,0 +1,166 @@
+"""The tenancy wall.
+
+Every tenant-owned table mixes in :class:`TenantScoped`. With that, for every Session:
+
+* every ORM SELECT, UPDATE and DELETE is scoped to the current tenant (``do_orm_execute`` +
+  ``with_loader_criteria``), and touching a tenant-owned table with no tenant set raises — fail closed;
+* every INSERT is stamped with the current tenant, and writing a row of another tenant raises
+  (``before_flush``);
+* a Session serves one tenant only, so its identity map can never hand one tenant's object to another;
+* on PostgreSQL every transaction carries ``est.tenant_id``, which the row-level security policies created by
+  the migrations check — the second wall, which also covers raw SQL.
+
+The current tenant lives in a context variable, set from the URL, the job payload or the CLI with
+:func:`tenant_context`. Platform-level code that must see across tenants uses the one named bypass,
+:func:`platform_scope` — grep for it to review every use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy import ForeignKey, event, false, text
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    with_loader_criteria,
+)
+
+from core.db import app_session
+
+_tenant: ContextVar[int | None] = ContextVar("est_tenant", default=None)
+_bypass: ContextVar[str | None] = ContextVar("est_platform_bypass", default=None)
+
+
+class TenancyError(RuntimeError):
+    """A programming error: tenant-owned rows were touched without, or across, the tenant context."""
+
+
+class TenantScoped:
+    """Mixin for every tenant-owned table: adds ``tenant_id``, part of the row's identity."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+def current_tenant_id() -> int:
+    tenant_id = _tenant.get()
+    if tenant_id is None:
+        raise TenancyError("no tenant is set for this request, job or command")
+    return tenant_id
+
+
+def current_tenant_id_or_none() -> int | None:
+    return _tenant.get()
+
+
+def current_session() -> Session:
+    """The Session of the current request, job or command, scoped to the current tenant."""
+    return app_session()
+
+
+@contextmanager
+def tenant_context(tenant_id: int, session: Session | None = None) -> Iterator[None]:
+    """Run the block as ``tenant_id``. Pass the Session if a transaction may already be open on it."""
+    token = _tenant.set(tenant_id)
+    try:
+        if session is not None:
+            _sync_database_setting(session)
+        yield
+    finally:
+        _tenant.reset(token)
+        if session is not None:
+            _sync_database_setting(session)
+
+
+@contextmanager
+def platform_scope(reason: str, session: Session | None = None) -> Iterator[None]:
+    """THE bypass: platform-level code that must read or write across tenants. State why."""
+    token = _bypass.set(reason)
+    try:
+        if session is not None:
+            _sync_database_setting(session)
+        yield
+    finally:
+        _bypass.reset(token)
+        if session is not None:
+            _sync_database_setting(session)
+
+
+def set_request_tenant(tenant_id: int, session: Session) -> object:
+    """Bind the tenant for the rest of a request; returns the token to reset at teardown."""
+    token = _tenant.set(tenant_id)
+    _sync_database_setting(session)
+    return token
+
+
+def reset_request_tenant(token: object) -> None:
+    _tenant.reset(token)  # type: ignore[arg-type]
+
+
+def _bind_session(session: Session, tenant_id: int) -> None:
+    bound = session.info.setdefault("est_tenant_id", tenant_id)
+    if bound != tenant_id:
+        raise TenancyError(f"this Session serves tenant {bound}; open a new Session for tenant {tenant_id}")
+
+
+def _database_setting_sql() -> tuple[str, dict]:
+    tenant_id = _tenant.get()
+    return (
+        "select set_config('est.tenant_id', :tenant, true), set_config('est.bypass', :bypass, true)",
+        {"tenant": "" if tenant_id is None else str(tenant_id), "bypass": "on" if _bypass.get() else ""},
+    )
+
+
+def _sync_database_setting(session: Session) -> None:
+    if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        sql, params = _database_setting_sql()
+        session.connection().execute(text(sql), params)
+
+
+@event.listens_for(Session, "after_begin")
+def _set_transaction_tenant(session: Session, _transaction, connection) -> None:
+    if connection.dialect.name == "postgresql":
+        sql, params = _database_setting_sql()
+        connection.execute(text(sql), params)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_statement(state: ORMExecuteState) -> None:
+    if _bypass.get() or not (state.is_select or state.is_update or state.is_delete):
+        return
+    tenant_id = _tenant.get()
+    if tenant_id is None:
+        if any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
+            raise TenancyError("tenant-owned rows queried with no tenant set")
+        criteria = with_loader_criteria(TenantScoped, lambda cls: false(), include_aliases=True)
+    else:
+        _bind_session(state.session, tenant_id)
+        criteria = with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+    state.statement = state.statement.options(criteria)
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_and_guard(session: Session, _flush_context, _instances) -> None:
+    if _bypass.get():
+        return
+    tenant_id = _tenant.get()
+    for obj in session.new:
+        if isinstance(obj, TenantScoped):
+            if tenant_id is None:
+                raise TenancyError(f"insert of {type(obj).__name__} with no tenant set")
+            if obj.tenant_id is None:
+                obj.tenant_id = tenant_id
+            elif obj.tenant_id != tenant_id:
+                raise TenancyError(f"insert of {type(obj).__name__} for another tenant refused")
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, TenantScoped) and obj.tenant_id != tenant_id:
+            raise TenancyError(f"change to {type(obj).__name__} of another tenant refused")
+    if tenant_id is not None and any(isinstance(o, TenantScoped) for o in session.new):
+        _bind_session(session, tenant_id)

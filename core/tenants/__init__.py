@@ -1,0 +1,1 @@
+"""Tenants: the municipalities (and their partners) that run EST on this platform."""

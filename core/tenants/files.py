@@ -1,0 +1,46 @@
+"""``tenants/*.toml``: read every file, validate all of them, and only then apply — a bad file changes nothing."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from core.registry.manager import EstPluginManager
+from core.tenants import onboarding
+
+
+@dataclass
+class FileError(Exception):
+    path: Path
+    errors: dict[str, list[str]]
+
+    def __str__(self) -> str:
+        return "\n".join(f"{self.path}: {field}: {'; '.join(messages)}" for field, messages in self.errors.items())
+
+
+def load(path: Path, pm: EstPluginManager) -> dict:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise FileError(path, {"_file": [f"Ogiltig TOML: {error}"]}) from error
+    if document.get("slug") != path.stem:
+        raise FileError(path, {"slug": [f"Måste vara filens namn, '{path.stem}'."]})
+    try:
+        return onboarding.validate(document, pm)
+    except onboarding.OnboardingError as error:
+        raise FileError(path, error.errors) from error
+
+
+def sync(session: Session, directory: Path, pm: EstPluginManager) -> list[tuple[str, bool]]:
+    """Onboard or re-sync every tenant file in ``directory`` in one transaction. Returns (slug, created)."""
+    paths = sorted(directory.glob("*.toml"))
+    specs = [load(path, pm) for path in paths]
+    results = []
+    for spec in specs:
+        tenant, created = onboarding.apply(session, spec, pm)
+        results.append((tenant.slug, created))
+    session.commit()
+    return results

@@ -1,0 +1,27 @@
+"""The tenant registry (platform level: one row per onboarded municipality)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base, UTCDateTime, utcnow
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    org_model: Mapped[str] = mapped_column(String(63))
+    checklist: Mapped[str] = mapped_column(String(63))
+    # Optional plugins enabled for this tenant (installed is not enabled).
+    plugins: Mapped[list] = mapped_column(JSON, default=list)
+    org_model_options: Mapped[dict] = mapped_column(JSON, default=dict)
+    # frequency, fortnight_parity, meeting_weekday/time, deadline_weekday/time, timezone
+    cadence: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,195 @@
+"""Onboarding: the one validated service behind ``est tenants sync`` and ``POST /api/v1/tenants``.
+
+``validate`` checks a document completely — shape, then what only the installed plugins can tell (org model,
+checklist, options, legs, optional plugins) — and raises with every error named by field. ``apply`` then writes
+the tenant in the caller's transaction: rows are matched by key, so applying the same document twice changes
+nothing, and rows missing from the document are retired (kept for history, hidden from new use).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.distribution.models import DistributionList, DistributionRecipient
+from core.domain import Leg, TenantShape
+from core.errors import DomainError
+from core.organisation.models import Area, Group, GroupOrganisation, Organisation, ReporterFunction
+from core.plugin_api import TenantInfo
+from core.registry.manager import EstPluginManager
+from core.tenancy import tenant_context
+from core.tenants.models import Tenant
+from core.tenants.schemas import TenantSpecSchema
+
+
+class OnboardingError(DomainError):
+    """The document is invalid. ``errors`` maps dotted field paths to messages."""
+
+
+def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    if isinstance(errors, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in errors.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    return {prefix or "_schema": list(errors) if isinstance(errors, list) else [str(errors)]}
+
+
+def validate(document: dict[str, Any], pm: EstPluginManager) -> dict[str, Any]:
+    try:
+        spec = TenantSpecSchema().load(document)
+    except ma.ValidationError as error:
+        raise OnboardingError("Ogiltigt introduktionsdokument.", _flatten(error.messages)) from error
+    errors: dict[str, list[str]] = {}
+    model = pm.org_models.get(spec["org_model"])
+    if model is None:
+        errors["org_model"] = [
+            f"Okänd organisationsmodell '{spec['org_model']}'. Finns: {', '.join(sorted(pm.org_models))}."
+        ]
+    else:
+        for option in spec["org_model_options"]:
+            if option not in model.options:
+                errors[f"org_model_options.{option}"] = [f"Modell {model.key} har inget alternativ '{option}'."]
+        present = {Leg(o["leg"]) for o in spec["organisations"]}
+        missing = [leg.value for leg in model.required_legs if leg not in present]
+        if missing:
+            errors["organisations"] = [f"Saknar organisation för part: {', '.join(missing)}."]
+    if spec["checklist"] not in pm.checklists:
+        errors["checklist"] = [f"Okänd checklista '{spec['checklist']}'. Finns: {', '.join(sorted(pm.checklists))}."]
+    installed = set(pm.plugin_names())
+    unknown = [name for name in spec["plugins"] if name not in installed]
+    if unknown:
+        errors["plugins"] = [f"Inte installerade: {', '.join(unknown)}."]
+    if errors:
+        raise OnboardingError("Ogiltigt introduktionsdokument.", errors)
+    return spec
+
+
+def tenant_info(tenant: Tenant) -> TenantInfo:
+    return TenantInfo(
+        id=tenant.id,
+        slug=tenant.slug,
+        name=tenant.name,
+        org_model=tenant.org_model,
+        checklist=tenant.checklist,
+        plugins=tuple(tenant.plugins or ()),
+    )
+
+
+def _upsert(session: Session, model: type, rows: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """Match ``rows`` to ``model`` rows by key; retire rows not in ``rows``. Returns key -> row."""
+    existing = {row.key: row for row in session.scalars(select(model))}
+    result = {}
+    for data in rows:
+        row = existing.pop(data["key"], None) or model(key=data["key"])
+        for field, value in {**data, **extra, "active": True}.items():
+            setattr(row, field, value)
+        session.add(row)
+        result[data["key"]] = row
+    for row in existing.values():
+        row.active = False
+    session.flush()
+    return result
+
+
+def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple[Tenant, bool]:
+    tenant = session.scalar(select(Tenant).where(Tenant.slug == spec["slug"]))
+    created = tenant is None
+    if created:
+        tenant = Tenant(slug=spec["slug"])
+        session.add(tenant)
+    for field in ("name", "org_model", "checklist", "plugins", "org_model_options", "cadence"):
+        setattr(tenant, field, spec[field])
+    session.flush()
+    with tenant_context(tenant.id, session):
+        areas = _upsert(session, Area, spec["areas"])
+        organisations = _upsert(session, Organisation, spec["organisations"])
+        _upsert(
+            session,
+            ReporterFunction,
+            [
+                {
+                    **{k: v for k, v in f.items() if k != "organisation"},
+                    "organisation_id": organisations[f["organisation"]].id,
+                }
+                for f in spec["reporter_functions"]
+            ],
+        )
+        _apply_distribution_lists(session, spec["distribution_lists"])
+        _apply_groups(session, spec, pm, areas, organisations)
+        pm.for_tenant(tenant_info(tenant), "est_tenant_onboarded")(tenant=tenant_info(tenant), created=created)
+    return tenant, created
+
+
+def _apply_distribution_lists(session: Session, lists: list[dict[str, Any]]) -> None:
+    rows = _upsert(session, DistributionList, [{k: v for k, v in dl.items() if k != "recipients"} for dl in lists])
+    for spec in lists:
+        list_id = rows[spec["key"]].id
+        wanted = {r["email"].lower(): r["name"] for r in spec["recipients"]}
+        current = {
+            r.email: r
+            for r in session.scalars(select(DistributionRecipient).where(DistributionRecipient.list_id == list_id))
+        }
+        for email, recipient in current.items():
+            if email not in wanted:
+                session.delete(recipient)
+            else:
+                recipient.name = wanted[email]
+        session.add_all(
+            DistributionRecipient(list_id=list_id, email=email, name=name)
+            for email, name in wanted.items()
+            if email not in current
+        )
+    session.flush()
+
+
+def _apply_groups(
+    session: Session,
+    spec: dict[str, Any],
+    pm: EstPluginManager,
+    areas: dict[str, Area],
+    organisations: dict[str, Organisation],
+) -> None:
+    shape = TenantShape(
+        slug=spec["slug"],
+        areas=tuple(a["key"] for a in spec["areas"]),
+        area_names={a["key"]: a["name"] for a in spec["areas"]},
+        options=spec["org_model_options"],
+    )
+    group_specs = pm.org_models[spec["org_model"]].groups(shape)
+    groups = _upsert(
+        session,
+        Group,
+        [
+            {
+                "key": g.key,
+                "name": g.name,
+                "kind": g.kind,
+                "description": g.description,
+                "legs": [leg.value for leg in g.legs],
+                "invited": g.invited,
+                "area_id": areas[g.area].id if g.area else None,
+                "parent_id": None,
+            }
+            for g in group_specs
+        ],
+    )
+    for group_spec in group_specs:
+        group = groups[group_spec.key]
+        if group_spec.parent is not None:
+            group.parent_id = groups[group_spec.parent].id
+        legs = {leg.value for leg in group_spec.legs} | ({Leg.OTHER.value} if group_spec.invited else set())
+        wanted = {o.id for o in organisations.values() if o.leg in legs}
+        seated = set(
+            session.scalars(select(GroupOrganisation.organisation_id).where(GroupOrganisation.group_id == group.id))
+        )
+        session.execute(
+            delete(GroupOrganisation).where(
+                GroupOrganisation.group_id == group.id, GroupOrganisation.organisation_id.in_(seated - wanted)
+            )
+        )
+        session.add_all(GroupOrganisation(group_id=group.id, organisation_id=oid) for oid in wanted - seated)
+    session.flush()

@@ -1,0 +1,163 @@
+"""The onboarding document: one per municipality, from a ``tenants/*.toml`` file or ``POST /api/v1/tenants``.
+
+Validation names the field of every error (``areas.2.key``), before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import marshmallow as ma
+
+from core.domain import Leg
+
+KEY = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_]{0,62}$", error="Endast a–z, 0–9 och _ (högst 63 tecken).")
+SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="Endast a–z, 0–9 och - (2–63 tecken).")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+REPORTER_CATEGORIES = (
+    "kommun",
+    "civilsamhalle",
+    "tillsyn",
+    "trafik_sakerhet",
+    "naringsliv",
+    "fastighetsbolag",
+    "polis",
+)
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _time(value: str) -> None:
+    if not _TIME.match(value):
+        raise ma.ValidationError("Ange tid som TT:MM, t.ex. 10:00.")
+
+
+def _timezone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ma.ValidationError(f"Okänd tidszon '{value}'.") from error
+
+
+def _polygon(value: dict | None) -> None:
+    if value is None:
+        return
+    kind, coordinates = value.get("type"), value.get("coordinates")
+    if kind not in ("Polygon", "MultiPolygon") or not isinstance(coordinates, list):
+        raise ma.ValidationError("Ange en GeoJSON Polygon eller MultiPolygon.")
+    polygons = coordinates if kind == "MultiPolygon" else [coordinates]
+    for polygon in polygons:
+        for ring in polygon:
+            if len(ring) < 4 or ring[0] != ring[-1]:
+                raise ma.ValidationError("Varje ring måste ha minst fyra punkter och vara sluten.")
+            for point in ring:
+                if len(point) < 2 or not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
+                    raise ma.ValidationError("Koordinater anges som [longitud, latitud] i WGS84.")
+
+
+class Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class CadenceSchema(Strict):
+    frequency = ma.fields.String(required=True, validate=ma.validate.OneOf(["weekly", "fortnightly"]))
+    fortnight_parity = ma.fields.String(validate=ma.validate.OneOf(["even", "odd"]))
+    meeting_weekday = ma.fields.String(required=True, validate=ma.validate.OneOf(WEEKDAYS))
+    meeting_time = ma.fields.String(required=True, validate=_time)
+    deadline_weekday = ma.fields.String(required=True, validate=ma.validate.OneOf(WEEKDAYS))
+    deadline_time = ma.fields.String(required=True, validate=_time)
+    timezone = ma.fields.String(load_default="Europe/Stockholm", validate=_timezone)
+
+    @ma.validates_schema
+    def _parity(self, data: dict, **_kwargs) -> None:
+        if data.get("frequency") == "fortnightly" and "fortnight_parity" not in data:
+            raise ma.ValidationError("Krävs när frequency är fortnightly.", "fortnight_parity")
+
+
+class AreaSpecSchema(Strict):
+    key = ma.fields.String(required=True, validate=KEY)
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    geometry = ma.fields.Dict(load_default=None, allow_none=True, validate=_polygon)
+
+
+class OrganisationSpecSchema(Strict):
+    key = ma.fields.String(required=True, validate=KEY)
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    leg = ma.fields.String(required=True, validate=ma.validate.OneOf([leg.value for leg in Leg]))
+
+
+class ReporterFunctionSpecSchema(Strict):
+    key = ma.fields.String(required=True, validate=KEY)
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    category = ma.fields.String(required=True, validate=ma.validate.OneOf(REPORTER_CATEGORIES))
+    organisation = ma.fields.String(required=True, validate=KEY)
+
+
+class RecipientSchema(Strict):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    email = ma.fields.Email(required=True)
+
+
+class DistributionListSpecSchema(Strict):
+    key = ma.fields.String(required=True, validate=KEY)
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    audience = ma.fields.String(required=True, validate=ma.validate.OneOf(["internal", "public"]))
+    recipients = ma.fields.List(ma.fields.Nested(RecipientSchema), load_default=list)
+
+
+def _unique_keys(field: str):
+    def check(rows: list[dict]) -> None:
+        keys = [row["key"] for row in rows]
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ma.ValidationError(f"Dubbla nycklar: {', '.join(duplicates)}.")
+
+    return check
+
+
+class TenantSpecSchema(Strict):
+    slug = ma.fields.String(required=True, validate=SLUG)
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    org_model = ma.fields.String(required=True)
+    checklist = ma.fields.String(required=True)
+    plugins = ma.fields.List(ma.fields.String(), load_default=list)
+    org_model_options = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    cadence = ma.fields.Nested(CadenceSchema, required=True)
+    areas = ma.fields.List(
+        ma.fields.Nested(AreaSpecSchema), required=True, validate=[ma.validate.Length(min=1), _unique_keys("areas")]
+    )
+    organisations = ma.fields.List(
+        ma.fields.Nested(OrganisationSpecSchema), required=True, validate=_unique_keys("organisations")
+    )
+    reporter_functions = ma.fields.List(
+        ma.fields.Nested(ReporterFunctionSpecSchema), load_default=list, validate=_unique_keys("reporter_functions")
+    )
+    distribution_lists = ma.fields.List(
+        ma.fields.Nested(DistributionListSpecSchema), load_default=list, validate=_unique_keys("distribution_lists")
+    )
+
+    @ma.validates_schema
+    def _references(self, data: dict, **_kwargs) -> None:
+        organisation_keys = {o["key"] for o in data.get("organisations", [])}
+        errors = {
+            index: {"organisation": [f"Okänd organisation '{f['organisation']}'."]}
+            for index, f in enumerate(data.get("reporter_functions", []))
+            if f["organisation"] not in organisation_keys
+        }
+        if errors:
+            raise ma.ValidationError(errors, "reporter_functions")
+
+
+class TenantSchema(ma.Schema):
+    """A tenant as the API shows it."""
+
+    id = ma.fields.Integer()
+    slug = ma.fields.String()
+    name = ma.fields.String()
+    org_model = ma.fields.String()
+    checklist = ma.fields.String()
+    plugins = ma.fields.List(ma.fields.String())
+    org_model_options = ma.fields.Dict()
+    cadence = ma.fields.Nested(CadenceSchema)
+    created_at = ma.fields.DateTime()

@@ -1,0 +1,61 @@
+"""Fixtures for both legs of the suite.
+
+Embedded (default): a SQLite file in a temporary folder, jobs run in-process.
+Real: ``EST_DATABASE_URL`` (the application role, which owns nothing), ``EST_MIGRATION_DATABASE_URL`` (the
+schema owner) and ``EST_REDIS_URL`` with an ``est worker`` running against the same settings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import create_engine, text
+
+from config.settings import Settings
+from core.app import create_app
+from core.migrate import upgrade
+from core.models import Base
+from tests.helpers import Api
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    instance = tmp_path_factory.mktemp("instance")
+    return Settings.from_env({"instance_path": str(instance), "tenants_dir": os.environ.get("EST_TENANTS_DIR", "")})
+
+
+@pytest.fixture(scope="session")
+def real_services(settings: Settings) -> bool:
+    return not settings.embedded
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Flask:
+    upgrade(settings)
+    return create_app(settings)
+
+
+def _wipe(settings: Settings) -> None:
+    engine = create_engine(settings.migration_database_url)
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+    engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_database(settings: Settings) -> Iterator[None]:
+    yield
+    _wipe(settings)
+
+
+@pytest.fixture
+def api(app: Flask) -> Api:
+    return Api(app)
