@@ -53,9 +53,8 @@ def register_cli(app: Flask) -> None:
         for key, model in sorted(pm.org_models.items()):
             click.echo(f"org model  {key:<10} {model.name}  ({pm.providers[('org_model', key)]})")
         for key, variant in sorted(pm.checklists.items()):
-            click.echo(
-                f"checklist  {key:<10} {variant.name}, {len(variant.items())} punkter  ({pm.providers[('checklist', key)]})"
-            )
+            provider = pm.providers[("checklist", key)]
+            click.echo(f"checklist  {key:<10} {variant.name}, {len(variant.items())} punkter  ({provider})")
 
     @users_group.command("create")
     @click.argument("email")

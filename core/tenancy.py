@@ -45,7 +45,7 @@ class TenantScoped:
     """Mixin for every tenant-owned table: adds ``tenant_id``, part of the row's identity."""
 
     @declared_attr
-    def tenant_id(cls) -> Mapped[int]:
+    def tenant_id(cls) -> Mapped[int]:  # noqa: N805 (a declared_attr is a class method)
         return mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False, index=True)
 
 

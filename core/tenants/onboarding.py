@@ -58,7 +58,8 @@ def validate(document: dict[str, Any], pm: EstPluginManager) -> dict[str, Any]:
         if missing:
             errors["organisations"] = [f"Saknar organisation för part: {', '.join(missing)}."]
     if spec["checklist"] not in pm.checklists:
-        errors["checklist"] = [f"Okänd checklista '{spec['checklist']}'. Finns: {', '.join(sorted(pm.checklists))}."]
+        known = ", ".join(sorted(pm.checklists))
+        errors["checklist"] = [f"Okänd checklista '{spec['checklist']}'. Finns: {known}."]
     installed = set(pm.plugin_names())
     unknown = [name for name in spec["plugins"] if name not in installed]
     if unknown:
@@ -77,6 +78,10 @@ def tenant_info(tenant: Tenant) -> TenantInfo:
         checklist=tenant.checklist,
         plugins=tuple(tenant.plugins or ()),
     )
+
+
+def _without(row: dict[str, Any], field: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != field}
 
 
 def _upsert(session: Session, model: type, rows: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
@@ -125,7 +130,7 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
 
 
 def _apply_distribution_lists(session: Session, lists: list[dict[str, Any]]) -> None:
-    rows = _upsert(session, DistributionList, [{k: v for k, v in dl.items() if k != "recipients"} for dl in lists])
+    rows = _upsert(session, DistributionList, [_without(dl, "recipients") for dl in lists])
     for spec in lists:
         list_id = rows[spec["key"]].id
         wanted = {r["email"].lower(): r["name"] for r in spec["recipients"]}
