@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 
 from core.tenancy import current_session
 
@@ -16,9 +16,9 @@ def _settings():
 
 
 def register_cli(app: Flask) -> None:
-    db_group = click.Group("db", help="Database schema.")
-    tenants_group = click.Group("tenants", help="Onboarding from tenants/*.toml.")
-    users_group = click.Group("users", help="Accounts.")
+    db_group = AppGroup("db", help="Database schema.")
+    tenants_group = AppGroup("tenants", help="Onboarding from tenants/*.toml.")
+    users_group = AppGroup("users", help="Accounts.")
 
     @db_group.command("upgrade")
     @click.option("--revision", default="head", show_default=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, make_response
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
@@ -14,12 +14,10 @@ API_PREFIX = "/api/v1"
 class EstApi(Api):
     """flask-smorest's Api with two mends: 405 keeps its ``Allow`` header; domain errors share the shape."""
 
-    def handle_http_exception(self, error: HTTPException) -> tuple[Response, int] | Response:
-        response = super().handle_http_exception(error)
+    def handle_http_exception(self, error: HTTPException) -> Response:
+        response = make_response(super().handle_http_exception(error))
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
-            response, status = response if isinstance(response, tuple) else (response, error.code)
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
-            return response, status
         return response
 
 

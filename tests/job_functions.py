@@ -1,0 +1,26 @@
+"""Job functions used by the tests (importable by a real rq worker started from the repository root)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.jobs import JobContext
+from core.organisation.models import Area
+from core.tenancy import current_session, current_tenant_id
+
+
+def add_area(context: JobContext, key: str, name: str) -> dict:
+    """Adds an area to the job's tenant; idempotent by key."""
+    db = current_session()
+    context.progress(0, 2)
+    if db.scalar(select(Area).where(Area.key == key)) is None:
+        db.add(Area(key=key, name=name))
+        db.flush()
+    context.progress(1, 2)
+    count = len(db.scalars(select(Area)).all())
+    context.progress(2, 2)
+    return {"tenant_id": current_tenant_id(), "areas": count}
+
+
+def explode(context: JobContext) -> None:
+    raise ValueError("avsiktligt fel")
