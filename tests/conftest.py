@@ -24,7 +24,7 @@ from tests.helpers import Api
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     instance = tmp_path_factory.mktemp("instance")
-    return Settings.from_env({"instance_path": str(instance), "tenants_dir": os.environ.get("EST_TENANTS_DIR", "")})
+    return Settings.from_env({"instance_path": str(instance)})
 
 
 @pytest.fixture(scope="session")
