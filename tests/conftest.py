@@ -51,7 +51,7 @@ def _wipe(settings: Settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def clean_database(settings: Settings) -> Iterator[None]:
+def clean_database(app: Flask, settings: Settings) -> Iterator[None]:
     yield
     _wipe(settings)
 

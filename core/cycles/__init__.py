@@ -1,0 +1,1 @@
+"""The weekly (or fortnightly) cycle: periods, reporting deadlines."""
