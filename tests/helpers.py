@@ -81,40 +81,44 @@ def tenant_level_rules(app: Flask) -> list[tuple[str, str]]:
 
 
 def _ids(payload: Any) -> set[int]:
-    items = payload["items"] if isinstance(payload, dict) and "items" in payload else payload
-    return {item["id"] for item in items} if isinstance(items, list) else set()
+    if isinstance(payload, dict) and isinstance(payload.get("items"), list):
+        return {item["id"] for item in payload["items"]}
+    if isinstance(payload, dict) and "id" in payload:
+        return {payload["id"]}
+    return set()
+
+
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 def assert_tenant_wall(api: Api, rule: str, method: str, *, a: str, b: str, a_token: str, b_token: str) -> None:
     """Prove for one endpoint that a member of tenant ``b`` never reaches tenant ``a``'s objects.
 
     * on ``a``'s URL, ``b``'s admin gets 404 for every method;
-    * lists under ``b``'s URL contain none of the ids ``a``'s admin sees in ``a``'s list;
+    * what ``b``'s admin reads under ``b``'s URL contains none of the ids ``a``'s admin reads under ``a``'s;
     * on ``b``'s URL with one of ``a``'s object ids, every method answers 404.
+
+    An object id in the URL is the ``id`` of the objects listed at the rule's path up to that parameter.
     """
-    path_params = re.findall(r"<(?:\w+:)?(\w+)>", rule)
-    params = [p for p in path_params if p != "slug"]
+    params = [p for p in PARAM.findall(rule) if p != "slug"]
     if len(params) > 1:
         raise AssertionError(f"{rule}: extend assert_tenant_wall for nested ids")
-    base = "/".join(rule.split("/")[:6])  # /api/v1/tenants/<slug>/<resource>
-    a_list = api.get(base.replace("<slug>", a), a_token)
-    assert a_list.status_code == 200, (rule, a_list.get_json())
-    a_ids = _ids(a_list.get_json())
-    assert a_ids, f"{rule}: tenant {a} needs objects for the wall test"
+    listing = rule.split("/<", 2)
+    list_rule = "/<".join(listing[:2]) if params else rule
+    a_ids = _ids(api.get(list_rule.replace("<slug>", a), a_token).get_json()) if method == "GET" or params else set()
     body = {} if method in ("POST", "PATCH", "PUT") else None
 
-    # a's URL, b's member
-    target = rule.replace("<slug>", a)
-    if params:
-        target = re.sub(r"<(?:\w+:)?\w+>", str(min(a_ids)), target)
-    response = api.request(method, target, b_token, json=body)
-    assert response.status_code == 404, (method, target, response.status_code)
+    def url(slug: str, object_id: int | None) -> str:
+        path = rule.replace("<slug>", slug)
+        return PARAM.sub(str(object_id), path) if object_id is not None else path
 
-    if not params and method == "GET":
-        b_ids = _ids(api.get(rule.replace("<slug>", b), b_token).get_json())
-        assert not (a_ids & b_ids), f"{rule}: {b}'s list shows {a}'s ids {a_ids & b_ids}"
     if params:
-        for a_id in a_ids:
-            target = re.sub(r"<(?:\w+:)?\w+>", str(a_id), rule.replace("<slug>", b))
-            response = api.request(method, target, b_token, json=body)
-            assert response.status_code == 404, (method, target, response.status_code, response.get_json())
+        assert a_ids, f"{rule}: tenant {a} needs objects for the wall test"
+    response = api.request(method, url(a, min(a_ids) if params else None), b_token, json=body)
+    assert response.status_code == 404, (method, rule, response.status_code)
+    if not params and method == "GET":
+        b_ids = _ids(api.get(url(b, None), b_token).get_json())
+        assert not (a_ids & b_ids), f"{rule}: {b} reads {a}'s ids {a_ids & b_ids}"
+    for a_id in a_ids if params else ():
+        response = api.request(method, url(b, a_id), b_token, json=body)
+        assert response.status_code == 404, (method, rule, a_id, response.status_code, response.get_json())
