@@ -36,9 +36,7 @@ def register_cli(app: Flask) -> None:
         from core.tenants.files import FileError, sync
 
         try:
-            results = sync(
-                current_session(), directory or Path(_settings().tenants_dir), current_app.extensions["est.plugins"]
-            )
+            results = sync(directory or Path(_settings().tenants_dir), current_app.extensions["est.plugins"])
         except FileError as error:
             raise click.ClickException(str(error)) from error
         for slug, created in results:
@@ -93,10 +91,8 @@ def register_cli(app: Flask) -> None:
 
         settings = _settings()
         upgrade(settings)
-        db = current_session()
-        results = sync(db, Path(settings.tenants_dir), current_app.extensions["est.plugins"])
-        seed_demo_accounts(db, [slug for slug, _ in results], settings.demo_password)
-        db.commit()
+        results = sync(Path(settings.tenants_dir), current_app.extensions["est.plugins"])
+        seed_demo_accounts([slug for slug, _ in results], settings.demo_password)
         base = f"http://127.0.0.1:{port}"
         click.echo(f"est kör med {len(results)} kommuner: {', '.join(slug for slug, _ in results)}")
         click.echo(f"Logga in: {base}/login   API-dokumentation: {base}/api/v1/docs")

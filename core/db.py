@@ -81,6 +81,11 @@ def init_app(app: Flask) -> None:
             session.close()
 
 
+def new_session() -> Session:
+    """A fresh Session, for work that spans tenants: one Session per tenant (see core.tenancy)."""
+    return current_app.extensions["est.sessionmaker"]()
+
+
 def app_session() -> Session:
     """The Session of the current app context, created on first use."""
     if "est_session" not in g:

@@ -7,7 +7,6 @@ schema owner) and ``EST_REDIS_URL`` with an ``est worker`` running against the s
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest

@@ -14,7 +14,7 @@ from core.tenancy import current_session, platform_scope
 from tests.fixtures.tenant_doc import tenant_doc
 from tests.helpers import Api
 
-PILOTS = ["borlange", "boras", "botkyrka", "malmo", "norrkoping", "orebro", "sollentuna", "vaxjo"]
+PILOTS = ["boras", "borlange", "botkyrka", "malmo", "norrkoping", "orebro", "sollentuna", "vaxjo"]
 
 
 def _sync(app, directory: Path) -> Result:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.models import Membership, Role, User
 from core.accounts.service import upsert_user
+from core.db import new_session
 from core.errors import NotFound
 from core.organisation.models import Group, GroupMember, Organisation, ReporterFunction
 from core.tenancy import tenant_context
@@ -29,16 +30,20 @@ def ensure_member(session: Session, slug: str, user: User, role: str) -> Members
     return membership
 
 
-def seed_demo_accounts(session: Session, slugs: list[str], password: str) -> None:
+def seed_demo_accounts(slugs: list[str], password: str) -> None:
     """admin@demo.est (platform admin), and per tenant an admin, a coordinator (kommun's key function, seated
-    in the org model's top-level groups) and a reporter (the first reporter function)."""
-    upsert_user(session, "admin@demo.est", password, platform_admin=True)
+    in the org model's top-level groups) and a reporter (the first reporter function). One Session per tenant."""
+    with new_session() as session:
+        upsert_user(session, "admin@demo.est", password, platform_admin=True)
+        session.commit()
     for slug in slugs:
-        for prefix, role in DEMO_ROLES:
-            user = upsert_user(session, f"{prefix}@{slug}.demo.est", password)
-            membership = ensure_member(session, slug, user, role.value)
-            with tenant_context(membership.tenant_id, session):
-                _place(session, membership, role)
+        with new_session() as session:
+            for prefix, role in DEMO_ROLES:
+                user = upsert_user(session, f"{prefix}@{slug}.demo.est", password)
+                membership = ensure_member(session, slug, user, role.value)
+                with tenant_context(membership.tenant_id, session):
+                    _place(session, membership, role)
+            session.commit()
 
 
 def _place(session: Session, membership: Membership, role: Role) -> None:

@@ -6,8 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
+from core.db import new_session
 from core.registry.manager import EstPluginManager
 from core.tenants import onboarding
 
@@ -34,13 +33,17 @@ def load(path: Path, pm: EstPluginManager) -> dict:
         raise FileError(path, error.errors) from error
 
 
-def sync(session: Session, directory: Path, pm: EstPluginManager) -> list[tuple[str, bool]]:
-    """Onboard or re-sync every tenant file in ``directory`` in one transaction. Returns (slug, created)."""
-    paths = sorted(directory.glob("*.toml"))
-    specs = [load(path, pm) for path in paths]
+def sync(directory: Path, pm: EstPluginManager) -> list[tuple[str, bool]]:
+    """Onboard or re-sync every tenant file in ``directory``. Returns (slug, created) per file.
+
+    Every file is validated before anything is written; then each tenant is applied in its own Session and
+    transaction (a Session serves one tenant).
+    """
+    specs = [load(path, pm) for path in sorted(directory.glob("*.toml"))]
     results = []
     for spec in specs:
-        tenant, created = onboarding.apply(session, spec, pm)
-        results.append((tenant.slug, created))
-    session.commit()
+        with new_session() as session:
+            tenant, created = onboarding.apply(session, spec, pm)
+            session.commit()
+            results.append((tenant.slug, created))
     return results
