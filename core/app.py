@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.json.ensure_ascii = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     db.init_app(app)
     app.extensions["est.plugins"] = build_plugin_manager(extra_plugins)

@@ -99,7 +99,9 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Plattformsadministratör: admin@demo.est / lösenord: {settings.demo_password}")
         click.echo("Per kommun: admin@<kommun>.demo.est, samordnare@<kommun>.demo.est, rapportor@<kommun>.demo.est")
         if not no_serve:
-            current_app.run(host="127.0.0.1", port=port, use_reloader=False)
+            from werkzeug.serving import run_simple
+
+            run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)
 
     app.cli.add_command(db_group)
     app.cli.add_command(tenants_group)
