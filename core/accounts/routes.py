@@ -42,9 +42,9 @@ def _authenticate(data: dict) -> User:
 
 
 @blp.route("/tokens", methods=["POST"])
+@public
 @blp.arguments(CredentialsSchema)
 @blp.response(201, TokenSchema)
-@public
 def create_token(data: dict):
     """Exchange e-mail and password for an API token (send it as ``Authorization: Bearer <token>``)."""
     db = current_session()
@@ -55,9 +55,9 @@ def create_token(data: dict):
 
 
 @blp.route("/session", methods=["POST"])
+@public
 @blp.arguments(CredentialsSchema)
 @blp.response(201, SessionSchema)
-@public
 def create_session(data: dict):
     """Log in with a cookie session (for the web pages); answers the CSRF token to send with changes."""
     user = _authenticate(data)
@@ -66,16 +66,16 @@ def create_session(data: dict):
 
 
 @blp.route("/session", methods=["DELETE"])
-@blp.response(204)
 @public
+@blp.response(204)
 def delete_session():
     """Log out of the cookie session."""
     session.clear()
 
 
 @blp.route("/me", methods=["GET"])
-@blp.response(200, MeSchema)
 @authenticated
+@blp.response(200, MeSchema)
 def me():
     """The caller and the tenants they are a member of."""
     db = current_session()
@@ -95,9 +95,9 @@ def me():
 
 
 @members_blp.route("", methods=["GET"])
+@tenant_role(Role.COORDINATOR)
 @members_blp.arguments(PageArgs, location="query")
 @members_blp.response(200, page_of(MemberSchema))
-@tenant_role(Role.COORDINATOR)
 def list_members(args: dict):
     """The tenant's members, by e-mail."""
     db = current_session()
@@ -107,9 +107,9 @@ def list_members(args: dict):
 
 
 @members_blp.route("", methods=["POST"])
+@tenant_role(Role.ADMIN)
 @members_blp.arguments(MemberCreateSchema)
 @members_blp.response(201, MemberSchema)
-@tenant_role(Role.ADMIN)
 def add_member(data: dict):
     """Add a member (creating the account when the e-mail has none) with a role, organisation and groups."""
     db = current_session()
@@ -119,8 +119,8 @@ def add_member(data: dict):
 
 
 @members_blp.route("/<int:member_id>", methods=["GET"])
-@members_blp.response(200, MemberSchema)
 @tenant_role(Role.COORDINATOR)
+@members_blp.response(200, MemberSchema)
 def get_member(member_id: int):
     """One member."""
     db = current_session()
@@ -128,9 +128,9 @@ def get_member(member_id: int):
 
 
 @members_blp.route("/<int:member_id>", methods=["PATCH"])
+@tenant_role(Role.ADMIN)
 @members_blp.arguments(MemberUpdateSchema)
 @members_blp.response(200, MemberSchema)
-@tenant_role(Role.ADMIN)
 def update_member(data: dict, member_id: int):
     """Change a member's role, organisation, reporter function or groups."""
     db = current_session()
@@ -141,8 +141,8 @@ def update_member(data: dict, member_id: int):
 
 
 @members_blp.route("/<int:member_id>", methods=["DELETE"])
-@members_blp.response(204)
 @tenant_role(Role.ADMIN)
+@members_blp.response(204)
 def remove_member(member_id: int):
     """Remove a member from the tenant (the account itself stays)."""
     db = current_session()

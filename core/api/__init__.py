@@ -68,11 +68,19 @@ def init_api(app: Flask) -> EstApi:
         )
 
     from core.accounts.routes import blueprints as account_blueprints
+    from core.checklists.routes import blp as checklist_blp
     from core.jobs.routes import blp as jobs_blp
     from core.organisation.routes import blueprints as organisation_blueprints
     from core.registry.routes import blp as plugins_blp
     from core.tenants.routes import blp as tenants_blp
 
-    for blueprint in (*account_blueprints, plugins_blp, tenants_blp, jobs_blp, *organisation_blueprints):
+    for blueprint in (
+        *account_blueprints,
+        plugins_blp,
+        tenants_blp,
+        jobs_blp,
+        *organisation_blueprints,
+        checklist_blp,
+    ):
         api.register_blueprint(blueprint)
     return api

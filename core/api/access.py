@@ -1,7 +1,8 @@
 """Who may call what. Deny by default: every API view declares its access rule with one of these
 decorators, the rule is documented in the OpenAPI operation, and start-up fails for a view without one.
 
-Put the decorator directly above the view function (below ``@blp.route``/``@blp.response``).
+Put the decorator directly below ``@blp.route``, so that access is decided before ETags, arguments or
+anything else are looked at (an outsider gets 401/404, never a 428 or 422 that reveals more).
 """
 
 from __future__ import annotations

@@ -51,8 +51,8 @@ def _may_see(job: Job) -> bool:
 
 
 @blp.route("/<job_id>", methods=["GET"])
-@blp.response(200, JobSchema)
 @authenticated
+@blp.response(200, JobSchema)
 def get_job(job_id: str):
     """A job's status, progress and result (404 for jobs of tenants the caller cannot see)."""
     job = current_session().get(Job, job_id)

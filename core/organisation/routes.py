@@ -37,9 +37,9 @@ def readable_resource(
     blp = tenant_blueprint(resource.replace("-", "_"), resource, f"The tenant's {noun}")
 
     @blp.route("", methods=["GET"])
+    @tenant_role(Role.REPORTER)
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(schema))
-    @tenant_role(Role.REPORTER)
     def list_rows(args: dict):
         page = paginate(select(model).order_by(model.key), args)
         page["items"] = [view(row) for row in page["items"]]
@@ -48,8 +48,8 @@ def readable_resource(
     list_rows.__doc__ = f"The tenant's {noun}."
 
     @blp.route("/<int:row_id>", methods=["GET"])
-    @blp.response(200, schema)
     @tenant_role(Role.REPORTER)
+    @blp.response(200, schema)
     def get_row(row_id: int):
         row = current_session().scalar(select(model).where(model.id == row_id))
         if row is None:

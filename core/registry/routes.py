@@ -12,7 +12,7 @@ from core.api.access import public
 blp = Blueprint("plugins", __name__, url_prefix=f"{API_PREFIX}/plugins", description="Installed plugins")
 
 
-class ItemSchema(ma.Schema):
+class VariantItemSchema(ma.Schema):
     key = ma.fields.String()
     text = ma.fields.String()
     theme = ma.fields.String(allow_none=True)
@@ -21,11 +21,11 @@ class ItemSchema(ma.Schema):
     crime_code = ma.fields.String(allow_none=True)
 
 
-class SectionSchema(ma.Schema):
+class VariantSectionSchema(ma.Schema):
     key = ma.fields.String()
     title = ma.fields.String()
     answered_by = ma.fields.String(allow_none=True, metadata={"description": "the leg answering it; null: all"})
-    items = ma.fields.List(ma.fields.Nested(ItemSchema))
+    items = ma.fields.List(ma.fields.Nested(VariantItemSchema))
 
 
 class ChecklistVariantSchema(ma.Schema):
@@ -33,7 +33,7 @@ class ChecklistVariantSchema(ma.Schema):
     name = ma.fields.String()
     description = ma.fields.String()
     plugin = ma.fields.String()
-    sections = ma.fields.List(ma.fields.Nested(SectionSchema))
+    sections = ma.fields.List(ma.fields.Nested(VariantSectionSchema))
 
 
 class OrgModelSchema(ma.Schema):
@@ -52,8 +52,8 @@ class PluginsSchema(ma.Schema):
 
 
 @blp.route("", methods=["GET"])
-@blp.response(200, PluginsSchema)
 @public
+@blp.response(200, PluginsSchema)
 def list_plugins():
     """Installed plugins, the org models and checklist variants they register, and which plugin provides each."""
     pm = current_app.extensions["est.plugins"]

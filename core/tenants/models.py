@@ -9,6 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
 
+DEFAULT_SEVERITY_SCALE = ("Låg", "Måttlig", "Hög", "Mycket hög")
+
 
 class Tenant(Base):
     __tablename__ = "tenants"
@@ -23,5 +25,7 @@ class Tenant(Base):
     org_model_options: Mapped[dict] = mapped_column(JSON, default=dict)
     # frequency, fortnight_parity, meeting_weekday/time, deadline_weekday/time, timezone
     cadence: Mapped[dict] = mapped_column(JSON)
+    # Labels of the severity scale, lowest first; a report's severity is 1..len(severity_scale).
+    severity_scale: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_SEVERITY_SCALE))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

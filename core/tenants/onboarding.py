@@ -14,6 +14,7 @@ import marshmallow as ma
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core.checklists import service as checklists
 from core.distribution.models import DistributionList, DistributionRecipient
 from core.domain import Leg, TenantShape
 from core.errors import DomainError
@@ -106,7 +107,7 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
     if created:
         tenant = Tenant(slug=spec["slug"])
         session.add(tenant)
-    for field in ("name", "org_model", "checklist", "plugins", "org_model_options", "cadence"):
+    for field in ("name", "org_model", "checklist", "plugins", "org_model_options", "cadence", "severity_scale"):
         setattr(tenant, field, spec[field])
     session.flush()
     with tenant_context(tenant.id, session):
@@ -125,6 +126,7 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
         )
         _apply_distribution_lists(session, spec["distribution_lists"])
         _apply_groups(session, spec, pm, areas, organisations)
+        checklists.ensure_for_variant(session, pm.checklists[spec["checklist"]])
         pm.for_tenant(tenant_info(tenant), "est_tenant_onboarded")(tenant=tenant_info(tenant), created=created)
     return tenant, created
 

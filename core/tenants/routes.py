@@ -28,9 +28,9 @@ def _visible_tenants():
 
 
 @blp.route("", methods=["GET"])
+@authenticated
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_of(TenantSchema))
-@authenticated
 def list_tenants(args: dict):
     """Tenants: all of them for platform admins, one's own for everybody else."""
     with platform_scope("list the tenants a user belongs to", current_session()):
@@ -38,9 +38,9 @@ def list_tenants(args: dict):
 
 
 @blp.route("", methods=["POST"])
+@platform_admin
 @blp.arguments(TenantSpecSchema, description="The same document as a tenants/*.toml file")
 @blp.response(201, TenantSchema)
-@platform_admin
 def onboard_tenant(_document: dict):
     """Onboard a municipality: validated exactly like ``est tenants sync``; nothing is half-created."""
     db = current_session()
@@ -53,8 +53,8 @@ def onboard_tenant(_document: dict):
 
 
 @blp.route("/<slug>", methods=["GET"])
-@blp.response(200, TenantSchema)
 @authenticated
+@blp.response(200, TenantSchema)
 def get_tenant(slug: str):
     """One tenant, if the caller may see it (else 404)."""
     with platform_scope("look up a tenant a user belongs to", current_session()):

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import marshmallow as ma
 
 from core.domain import Leg
+from core.tenants.models import DEFAULT_SEVERITY_SCALE
 
 KEY = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_]{0,62}$", error="Endast a–z, 0–9 och _ (högst 63 tecken).")
 SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="Endast a–z, 0–9 och - (2–63 tecken).")
@@ -124,6 +125,12 @@ class TenantSpecSchema(Strict):
     plugins = ma.fields.List(ma.fields.String(), load_default=list)
     org_model_options = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
     cadence = ma.fields.Nested(CadenceSchema, required=True)
+    severity_scale = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=40)),
+        load_default=lambda: list(DEFAULT_SEVERITY_SCALE),
+        validate=ma.validate.Length(min=2, max=10),
+        metadata={"description": "labels of the severity scale, lowest first"},
+    )
     areas = ma.fields.List(
         ma.fields.Nested(AreaSpecSchema), required=True, validate=[ma.validate.Length(min=1), _unique_keys("areas")]
     )
@@ -160,4 +167,5 @@ class TenantSchema(ma.Schema):
     plugins = ma.fields.List(ma.fields.String())
     org_model_options = ma.fields.Dict()
     cadence = ma.fields.Nested(CadenceSchema)
+    severity_scale = ma.fields.List(ma.fields.String())
     created_at = ma.fields.DateTime()

@@ -1,0 +1,131 @@
+"""Checklist versions: the first copy at onboarding, drafts, publishing, and the current version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.checklists import content as checklist_content
+from core.checklists.models import ChecklistVersion
+from core.db import utcnow
+from core.domain import ChecklistVariant
+from core.errors import Conflict, NotFound
+
+FORMER_ITEMS = {"key": "tidigare", "title": "Tidigare punkter", "answered_by": None}
+
+
+def current(session: Session) -> ChecklistVersion:
+    version = session.scalar(
+        select(ChecklistVersion).where(ChecklistVersion.status == "published").order_by(ChecklistVersion.number.desc())
+    )
+    if version is None:
+        raise NotFound("Ingen publicerad checklista.")
+    return version
+
+
+def get(session: Session, version_id: int) -> ChecklistVersion:
+    version = session.scalar(select(ChecklistVersion).where(ChecklistVersion.id == version_id))
+    if version is None:
+        raise NotFound("Versionen finns inte.")
+    return version
+
+
+_published_items: dict[int, dict[str, checklist_content.Item]] = {}
+
+
+def items_of(version: ChecklistVersion) -> dict[str, checklist_content.Item]:
+    """Item key → item of a version; cached per published version id, whose content never changes."""
+    if version.status == "draft":
+        return checklist_content.index(version.content)
+    items = _published_items.get(version.id)
+    if items is None:
+        if len(_published_items) >= 4096:
+            _published_items.clear()
+        items = _published_items[version.id] = checklist_content.index(version.content)
+    return items
+
+
+def _next_number(session: Session) -> int:
+    return (session.scalar(select(func.max(ChecklistVersion.number))) or 0) + 1
+
+
+def _publish(session: Session, version: ChecklistVersion) -> None:
+    for previous in session.scalars(select(ChecklistVersion).where(ChecklistVersion.status == "published")):
+        previous.status = "superseded"
+    session.flush()
+    version.status, version.published_at = "published", utcnow()
+    session.flush()
+
+
+def ensure_for_variant(session: Session, variant: ChecklistVariant) -> None:
+    """At onboarding: publish the variant's checklist as version 1, or — when the tenant switches variant — as a
+    new version in which the former items are kept, retired, so that old reports and trends stay readable."""
+    latest = session.scalar(select(ChecklistVersion).order_by(ChecklistVersion.number.desc()))
+    if latest is not None and latest.variant == variant.key:
+        return
+    new = checklist_content.from_variant(variant)
+    if latest is not None:
+        known = set(checklist_content.item_keys(new))
+        former = [
+            {**item, "retired": True}
+            for section in latest.content["sections"]
+            for item in section["items"]
+            if item["key"] not in known
+        ]
+        if former:
+            new["sections"].append({**FORMER_ITEMS, "items": former})
+    version = ChecklistVersion(
+        number=_next_number(session), status="draft", variant=variant.key, content=new, note=f"Från {variant.name}"
+    )
+    session.add(version)
+    session.flush()
+    _publish(session, version)
+
+
+def create_draft(session: Session, data: dict[str, Any], user_id: int) -> ChecklistVersion:
+    if session.scalar(select(ChecklistVersion.id).where(ChecklistVersion.status == "draft")) is not None:
+        raise Conflict("Det finns redan ett utkast; ändra eller publicera det.")
+    base = current(session)
+    content = data.get("content")
+    content = base.content if content is None else checklist_content.validate(content, base.content)
+    draft = ChecklistVersion(
+        number=_next_number(session),
+        status="draft",
+        variant=base.variant,
+        content=content,
+        note=data.get("note", ""),
+        created_by=user_id,
+    )
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def _draft(session: Session, version_id: int) -> ChecklistVersion:
+    version = get(session, version_id)
+    if version.status != "draft":
+        raise Conflict("Publicerade versioner ändras aldrig; skapa ett nytt utkast.")
+    return version
+
+
+def update_draft(session: Session, version_id: int, data: dict[str, Any]) -> ChecklistVersion:
+    draft = _draft(session, version_id)
+    draft.content = checklist_content.validate(data["content"], current(session).content)
+    if "note" in data:
+        draft.note = data["note"]
+    session.flush()
+    return draft
+
+
+def publish(session: Session, version_id: int) -> ChecklistVersion:
+    draft = _draft(session, version_id)
+    checklist_content.validate(draft.content, current(session).content)
+    _publish(session, draft)
+    return draft
+
+
+def discard(session: Session, version_id: int) -> None:
+    session.delete(_draft(session, version_id))
+    session.flush()
