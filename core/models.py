@@ -2,6 +2,7 @@
 
 from core.accounts.models import ApiToken, Membership, User
 from core.checklists.models import ChecklistVersion
+from core.cycles.models import Cycle, CycleTransition
 from core.db import Base
 from core.distribution.models import DistributionList, DistributionRecipient
 from core.jobs.models import Job
@@ -14,6 +15,8 @@ __all__ = [
     "Area",
     "Base",
     "ChecklistVersion",
+    "Cycle",
+    "CycleTransition",
     "DistributionList",
     "DistributionRecipient",
     "Group",

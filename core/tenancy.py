@@ -131,9 +131,28 @@ def _set_transaction_tenant(session: Session, _transaction, connection) -> None:
         connection.execute(text(sql), params)
 
 
+def _guard_bulk_insert(state: ORMExecuteState) -> None:
+    """ORM bulk INSERTs skip ``before_flush``: stamp and check their parameter sets here."""
+    if not any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
+        return
+    tenant_id = _tenant.get()
+    if tenant_id is None:
+        raise TenancyError("bulk insert of tenant-owned rows with no tenant set")
+    _bind_session(state.session, tenant_id)
+    parameter_sets = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
+    for parameters in parameter_sets:
+        if parameters.setdefault("tenant_id", tenant_id) != tenant_id:
+            raise TenancyError("bulk insert for another tenant refused")
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_statement(state: ORMExecuteState) -> None:
-    if _bypass.get() or not (state.is_select or state.is_update or state.is_delete):
+    if _bypass.get():
+        return
+    if state.is_insert:
+        _guard_bulk_insert(state)
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
         return
     tenant_id = _tenant.get()
     if tenant_id is None:

@@ -72,6 +72,8 @@ def init_api(app: Flask) -> EstApi:
     from core.jobs.routes import blp as jobs_blp
     from core.organisation.routes import blueprints as organisation_blueprints
     from core.registry.routes import blp as plugins_blp
+    from core.reports.routes import blp as reports_blp
+    from core.stats.routes import blp as stats_blp
     from core.tenants.routes import blp as tenants_blp
 
     for blueprint in (
@@ -81,6 +83,8 @@ def init_api(app: Flask) -> EstApi:
         jobs_blp,
         *organisation_blueprints,
         checklist_blp,
+        reports_blp,
+        stats_blp,
     ):
         api.register_blueprint(blueprint)
     return api

@@ -7,6 +7,8 @@ a 404 like any other.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask import g
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
@@ -17,8 +19,15 @@ from core.tenancy import current_session, reset_request_tenant, set_request_tena
 from core.tenants.models import Tenant
 
 
+class TenantBlueprint(Blueprint):
+    """ETag-guarded views check ``If-Match`` on POST too: workflow actions (publish, transitions) are POSTs on
+    an object, and a stale one must be refused like a stale PUT (412; 428 without ``If-Match``)."""
+
+    METHODS_NEEDING_CHECK_ETAG: ClassVar[list[str]] = ["PUT", "PATCH", "DELETE", "POST"]
+
+
 def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
-    blp = Blueprint(
+    blp = TenantBlueprint(
         name,
         __name__,
         url_prefix=f"{API_PREFIX}/tenants/<slug>/{resource}",

@@ -32,18 +32,20 @@ def get(session: Session, version_id: int) -> ChecklistVersion:
     return version
 
 
-_published_items: dict[int, dict[str, checklist_content.Item]] = {}
+_published_items: dict[tuple, dict[str, checklist_content.Item]] = {}
 
 
 def items_of(version: ChecklistVersion) -> dict[str, checklist_content.Item]:
-    """Item key → item of a version; cached per published version id, whose content never changes."""
+    """Item key → item of a version; cached per published version, whose content never changes (the key
+    includes the publication time, so a row id reused after a deletion never hits a stale entry)."""
     if version.status == "draft":
         return checklist_content.index(version.content)
-    items = _published_items.get(version.id)
+    key = (version.tenant_id, version.id, version.published_at)
+    items = _published_items.get(key)
     if items is None:
         if len(_published_items) >= 4096:
             _published_items.clear()
-        items = _published_items[version.id] = checklist_content.index(version.content)
+        items = _published_items[key] = checklist_content.index(version.content)
     return items
 
 

@@ -1,0 +1,57 @@
+"""Cycles: one per tenant and reporting period, moving collecting → compiling → assessed → published → closed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base, UTCDateTime, utcnow
+from core.tenancy import TenantScoped
+from core.tenancy_keys import tenant_fk, tenant_unique_id
+
+
+class CycleState(StrEnum):
+    COLLECTING = "collecting"
+    COMPILING = "compiling"
+    ASSESSED = "assessed"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+
+
+# Reports of a period can be created and edited by their reporters until its picture has been compiled.
+OPEN_FOR_EDITS = frozenset({CycleState.COLLECTING, CycleState.COMPILING})
+
+
+class Cycle(TenantScoped, Base):
+    __tablename__ = "cycles"
+    __table_args__ = (tenant_unique_id(), UniqueConstraint("tenant_id", "period"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period: Mapped[str] = mapped_column(String(8))
+    period_start: Mapped[date] = mapped_column(Date)
+    weeks: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(20), default=CycleState.COLLECTING.value)
+    # Model A: the leg that compiles the joint picture this period (rotating).
+    compiler_leg: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CycleTransition(TenantScoped, Base):
+    """The log of a cycle: who moved it from which state to which, and when."""
+
+    __tablename__ = "cycle_transitions"
+    __table_args__ = (tenant_unique_id(), tenant_fk("cycle_id", "cycles", ondelete="CASCADE"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(Integer)
+    from_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_state: Mapped[str] = mapped_column(String(20))
+    by_user: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(String(500), default="")

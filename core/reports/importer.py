@@ -1,0 +1,398 @@
+"""Importing the pilots' old Word/Excel tables: CSV or XLSX, all rows or none.
+
+Columns (Swedish, as in the template; order free, case-insensitive):
+
+=================== ======== =======================================================================
+column              required meaning
+=================== ======== =======================================================================
+punkt               yes      the checklist item: its key (``skadegorelse``) or its current text
+omrade              yes      the area: its key or its name
+tidpunkt            yes      when: ``2024-03-12 22:15`` (the tenant's local time) or ISO 8601 with offset
+till                         end of a time window, same forms
+allvarlighetsgrad   yes      1 … n, or the label on the tenant's scale (``Hög``)
+plats               (yes)    street or landmark — ``plats`` or ``lat``/``lon`` (or both) is required
+lat, lon            (yes)    WGS84 decimal degrees
+kommentar                    free text (checked for personal data like everywhere)
+tidiga_atgarder              early actions already taken (free text)
+organisation                 key or name of the reporting organisation
+funktion                     key or name of the reporting function
+=================== ======== =======================================================================
+
+Every row is checked before anything is written, with the same rules and personal-data guard as the API. If any
+row fails, nothing is imported and the job's result lists every failing row (numbered as in the file, header =
+row 1), column and reason. Each imported row carries a key derived from its content, so importing the same file
+again — or a file overlapping an earlier one — adds only rows not already there.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import marshmallow as ma
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from core.accounts.models import Membership, Role, User
+from core.errors import DomainError
+from core.jobs import JobContext
+from core.reports.models import Report, ReportImport
+from core.reports.schemas import ReportInSchema
+from core.reports.service import Actor, ReportErrors, ReportingContext
+from core.tenancy import current_session, current_tenant_id
+from core.tenants.models import Tenant
+
+COLUMNS = (
+    "punkt",
+    "omrade",
+    "tidpunkt",
+    "till",
+    "allvarlighetsgrad",
+    "plats",
+    "lat",
+    "lon",
+    "kommentar",
+    "tidiga_atgarder",
+    "organisation",
+    "funktion",
+)
+REQUIRED = ("punkt", "omrade", "tidpunkt", "allvarlighetsgrad")
+# Where a field of ReportInSchema (or of ReportingContext.values) comes from in the file.
+FIELD_COLUMN = {
+    "item": "punkt",
+    "area": "omrade",
+    "occurred_at": "tidpunkt",
+    "occurred_until": "till",
+    "severity": "allvarlighetsgrad",
+    "place": "plats",
+    "place.text": "plats",
+    "place.lat": "lat",
+    "place.lon": "lon",
+    "comment": "kommentar",
+    "early_action": "tidiga_atgarder",
+    "organisation": "organisation",
+    "reporter_function": "funktion",
+}
+INSERT_BATCH = 2000
+STORED = (
+    "checklist_version_id", "item_key", "theme", "positive", "area_id", "place_text", "lat", "lon", "occurred_at",
+    "occurred_until", "week", "period", "severity", "comment", "early_action", "organisation_id",
+    "reporter_function_id", "late",
+)  # fmt: skip
+
+
+def format_of(filename: str, mimetype: str | None) -> str:
+    name = filename.lower()
+    if name.endswith(".xlsx") or mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+        return "xlsx"
+    if name.endswith((".csv", ".txt")) or mimetype in ("text/csv", "text/plain"):
+        return "csv"
+    raise DomainError("Filen måste vara CSV eller XLSX.", {"file": ["Filen måste vara CSV eller XLSX."]})
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")  # Excel's "CSV" on Swedish Windows
+
+
+def _csv_rows(data: bytes) -> Iterator[list[Any]]:
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def rows(data: bytes, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, {column: value}) for every non-empty data row; the header is row 1."""
+    source = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+    try:
+        header = next(source)
+    except StopIteration:
+        raise DomainError("Filen saknar rubrikrad.", {"file": ["Filen saknar rubrikrad."]}) from None
+    names = [str(h or "").strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in names]
+    unknown = [n for n in names if n and n not in COLUMNS]
+    if missing or unknown:
+        errors = [f"Saknade kolumner: {', '.join(missing)}."] if missing else []
+        errors += [f"Okända kolumner: {', '.join(unknown)}."] if unknown else []
+        raise DomainError("Fel kolumner i filen.", {"file": errors})
+    for number, values in enumerate(source, start=2):
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        yield number, {name: value for name, value in zip(names, values, strict=False) if name}
+
+
+# --- one row -----------------------------------------------------------------------------------------------
+
+
+class RowReader:
+    """Turns a file row into the API's report input (keys and names resolved, local times made aware)."""
+
+    def __init__(self, context: ReportingContext) -> None:
+        self.context = context
+        self.zone = context.tenant.cadence.get("timezone", "Europe/Stockholm")
+        self.items_by_text = {i.text.casefold(): i.key for i in context.items.values()}
+        self.areas = {
+            **{a.name.casefold(): a.id for a in context.areas.values()},
+            **{k: a.id for k, a in context.areas_by_key.items()},
+        }
+        self.organisations = {o.name.casefold(): k for k, o in context.organisations.items()}
+        self.functions = {f.name.casefold(): k for k, f in context.functions.items()}
+        self.severities = {label.casefold(): n for n, label in enumerate(context.tenant.severity_scale, start=1)}
+        self.schema = ReportInSchema()
+
+    def _time(self, value: Any) -> Any:
+        from zoneinfo import ZoneInfo
+
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime):
+            moment = value
+        else:
+            text = str(value).strip()
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError:
+                return text  # the schema names it
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo(self.zone))
+        return moment.isoformat()
+
+    @staticmethod
+    def _text(value: Any) -> str | None:
+        if value is None:
+            return None
+        text = str(value).strip()
+        return text or None
+
+    def _number(self, value: Any) -> Any:
+        text = self._text(value)
+        return None if text is None else text.replace(",", ".")
+
+    def input(self, row: dict[str, Any]) -> dict[str, Any]:
+        item = self._text(row.get("punkt")) or ""
+        area = self._text(row.get("omrade")) or ""
+        severity = self._text(row.get("allvarlighetsgrad")) or ""
+        organisation = self._text(row.get("organisation"))
+        function = self._text(row.get("funktion"))
+        return {
+            "item": item if item in self.context.items else self.items_by_text.get(item.casefold(), item),
+            "area": self.areas.get(area.casefold(), self.areas.get(area, area)),
+            "occurred_at": self._time(row.get("tidpunkt")),
+            "occurred_until": self._time(row.get("till")),
+            "severity": self.severities.get(severity.casefold(), severity),
+            "place": {
+                "text": self._text(row.get("plats")),
+                "lat": self._number(row.get("lat")),
+                "lon": self._number(row.get("lon")),
+            },
+            "comment": self._text(row.get("kommentar")) or "",
+            "early_action": self._text(row.get("tidiga_atgarder")) or "",
+            "organisation": self.organisations.get(organisation.casefold(), organisation) if organisation else None,
+            "reporter_function": self.functions.get(function.casefold(), function) if function else None,
+        }
+
+    def values(self, row: dict[str, Any]) -> dict[str, Any]:
+        try:
+            data = self.schema.load(self.input(row))
+        except ma.ValidationError as error:
+            raise ReportErrors("Ogiltig rad.", _flatten(error.messages)) from error
+        return self.context.values(data)
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    if isinstance(messages, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    return {prefix: [str(m) for m in messages] if isinstance(messages, list) else [str(messages)]}
+
+
+# What makes two rows the same report (lateness and the checklist version used do not).
+KEYED = tuple(c for c in STORED if c not in ("late", "checklist_version_id"))
+
+
+def import_key(values: dict[str, Any]) -> str:
+    content = [values[c].isoformat() if isinstance(values[c], datetime) else values[c] for c in KEYED]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+# --- the job -------------------------------------------------------------------------------------------------
+
+
+def _actor(session: Session, user_id: int | None) -> Actor:
+    """The uploader, as they are now (a coordinator or admin; a platform admin acts as admin)."""
+    user = session.get(User, user_id) if user_id else None
+    if user is None:
+        return Actor(user_id=None, role=Role.ADMIN)
+    membership = session.scalar(select(Membership).where(Membership.user_id == user.id))
+    return Actor.of(user, membership)
+
+
+def count_rows(data: bytes, kind: str) -> int:
+    """About how many data rows there are (for progress): lines, or the sheet's dimension."""
+    if kind == "csv":
+        return max(data.count(b"\n") - (0 if data.endswith(b"\n") else -1) - 1, 0)
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        return max((workbook.worksheets[0].max_row or 1) - 1, 0)
+    finally:
+        workbook.close()
+
+
+def run_import(job: JobContext, import_id: int) -> dict[str, Any]:
+    """Check every row, then import all of them (minus rows imported before) or none."""
+    session = current_session()
+    upload = session.scalar(select(ReportImport).where(ReportImport.id == import_id))
+    tenant = session.get(Tenant, current_tenant_id())
+    context = ReportingContext(session, tenant, _actor(session, upload.uploaded_by))
+    reader = RowReader(context)
+    errors: list[dict[str, Any]] = []
+    accepted: dict[str, tuple] = {}
+    total = count_rows(upload.data, upload.format)
+    count = 0
+    try:
+        for count, (number, row) in enumerate(rows(upload.data, upload.format), start=1):
+            _check_row(reader, number, row, errors, accepted)
+            if count % 1000 == 0:
+                job.progress(count, total)
+    except DomainError as error:  # the file itself: header, columns
+        messages = error.errors.get("file", [error.message])
+        return {
+            "rows": 0,
+            "imported": 0,
+            "duplicates": 0,
+            "errors": [{"row": 1, "column": "", "message": m} for m in messages],
+        }
+    total = count
+    if errors:
+        job.progress(total, total)
+        return {"rows": total, "imported": 0, "duplicates": 0, "errors": errors}
+    _drop_known(session, accepted)
+    _insert(session, accepted, upload.uploaded_by)
+    job.progress(total, total)
+    return {"rows": total, "imported": len(accepted), "duplicates": total - len(accepted), "errors": []}
+
+
+def _check_row(reader: RowReader, number: int, row: dict, errors: list, accepted: dict[str, tuple]) -> None:
+    """Check one row; collect its errors, or (while the file has none) keep its values under its import key."""
+    try:
+        values = reader.values(row)
+    except DomainError as error:
+        errors.extend(
+            {"row": number, "column": FIELD_COLUMN.get(field, field), "message": message}
+            for field, messages in error.errors.items()
+            for message in messages
+        )
+        return
+    if not errors:
+        accepted.setdefault(import_key(values), tuple(values[c] for c in STORED))
+
+
+def _drop_known(session: Session, accepted: dict[str, tuple]) -> None:
+    """Forget rows imported before (same content key)."""
+    keys = list(accepted)
+    for start in range(0, len(keys), 1000):
+        for known in session.scalars(
+            select(Report.import_key).where(Report.import_key.in_(keys[start : start + 1000]))
+        ):
+            accepted.pop(known, None)
+
+
+def _insert(session: Session, accepted: dict[str, tuple], user_id: int | None) -> None:
+    tenant_id = current_tenant_id()
+    batch: list[dict[str, Any]] = []
+    for key, stored in accepted.items():
+        batch.append(
+            {
+                **dict(zip(STORED, stored, strict=True)),
+                "tenant_id": tenant_id,
+                "import_key": key,
+                "source": "import",
+                "reported_by": user_id,
+            }
+        )
+        if len(batch) == INSERT_BATCH:
+            session.execute(insert(Report), batch)
+            batch.clear()
+    if batch:
+        session.execute(insert(Report), batch)
+
+
+# --- the template --------------------------------------------------------------------------------------------
+
+
+def template(session: Session, tenant: Tenant, kind: str) -> tuple[bytes, str]:
+    context = ReportingContext(session, tenant, Actor(user_id=None, role=Role.ADMIN))
+    item = next((i for i in context.items.values() if not i.retired and i.answered_by is None), None) or next(
+        iter(context.items.values())
+    )
+    area = next(iter(context.areas_by_key.values()))
+    example = [
+        item.key,
+        area.key,
+        "2024-03-12 22:15",
+        "",
+        "2",
+        "Storgatan 1",
+        "",
+        "",
+        "Krossad ruta i entrén",
+        "",
+        "",
+        "",
+    ]
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(COLUMNS)
+        writer.writerow(example)
+        return buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8"
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Rapporter"
+    sheet.append(list(COLUMNS))
+    sheet.append(example)
+    items = workbook.create_sheet("Punkter")
+    items.append(["punkt", "text", "tema", "positiv", "besvaras av"])
+    for i in context.items.values():
+        if not i.retired:
+            items.append([i.key, i.text, i.theme or "", "ja" if i.positive else "", i.answered_by or "alla"])
+    areas = workbook.create_sheet("Områden")
+    areas.append(["omrade", "namn"])
+    for key, a in context.areas_by_key.items():
+        if a.active:
+            areas.append([key, a.name])
+    scale = workbook.create_sheet("Allvarlighetsgrad")
+    scale.append(["allvarlighetsgrad", "betydelse"])
+    for number, label in enumerate(tenant.severity_scale, start=1):
+        scale.append([number, label])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,0 +1,157 @@
+"""``/api/v1/tenants/<slug>/reports``: report, read, correct, import."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import Response, g, url_for
+from flask_smorest.fields import Upload
+from sqlalchemy import Select, select
+
+from core.accounts.models import Role
+from core.api.access import has_tenant_role, tenant_role
+from core.api.pagination import PageArgs, page_of, paginate
+from core.api.tenant_blueprint import tenant_blueprint
+from core.errors import DomainError, NotFound
+from core.jobs import enqueue
+from core.jobs.models import Job
+from core.jobs.routes import JobSchema
+from core.organisation.models import Organisation
+from core.reports import importer, service
+from core.reports.models import Report, ReportImport
+from core.reports.schemas import ReportFilterSchema, ReportInSchema, ReportOutSchema, ReportPatchSchema
+from core.tenancy import current_session
+
+blp = tenant_blueprint("reports", "reports", "Reports (inrapporter) against the tenant's checklist")
+
+
+def _context() -> service.ReportingContext:
+    return service.ReportingContext(current_session(), g.tenant, service.Actor.of(g.user, g.get("membership")))
+
+
+def _visible() -> Select:
+    """Coordinators and admins see all of the tenant's reports; reporters their own."""
+    statement = select(Report)
+    if not has_tenant_role(Role.COORDINATOR):
+        statement = statement.where(Report.reported_by == g.user.id)
+    return statement
+
+
+def _get_visible(report_id: int) -> Report:
+    report = current_session().scalar(_visible().where(Report.id == report_id))
+    if report is None:
+        raise NotFound("Rapporten finns inte.")
+    return report
+
+
+class ListArgs(PageArgs, ReportFilterSchema):
+    pass
+
+
+@blp.route("", methods=["POST"])
+@tenant_role(Role.REPORTER)
+@blp.arguments(ReportInSchema)
+@blp.response(201, ReportOutSchema)
+def create_report(data: dict):
+    """Submit a report. Free texts are checked for personal data first; nothing is stored unless all is valid.
+    After the period's reporting deadline a report is still accepted, and marked late."""
+    db = current_session()
+    context = _context()
+    report = service.create(context, data)
+    db.commit()
+    return context.render(report)
+
+
+@blp.route("", methods=["GET"])
+@tenant_role(Role.REPORTER)
+@blp.arguments(ListArgs, location="query")
+@blp.response(200, page_of(ReportOutSchema))
+def list_reports(args: dict):
+    """Reports, newest first, filtered by period, week, area, item, theme, organisation, severity."""
+    statement = _visible().order_by(Report.occurred_at.desc(), Report.id.desc())
+    columns = {
+        "period": Report.period,
+        "week": Report.week,
+        "area": Report.area_id,
+        "item": Report.item_key,
+        "theme": Report.theme,
+        "positive": Report.positive,
+        "severity": Report.severity,
+        "late": Report.late,
+    }
+    for name, column in columns.items():
+        if name in args:
+            statement = statement.where(column == args[name])
+    if "min_severity" in args:
+        statement = statement.where(Report.severity >= args["min_severity"])
+    if "organisation" in args:
+        statement = statement.where(
+            Report.organisation_id.in_(select(Organisation.id).where(Organisation.key == args["organisation"]))
+        )
+    context = _context()
+    page = paginate(statement, args)
+    page["items"] = [context.render(r) for r in page["items"]]
+    return page
+
+
+@blp.route("/<int:report_id>", methods=["GET"])
+@tenant_role(Role.REPORTER)
+@blp.response(200, ReportOutSchema)
+def get_report(report_id: int):
+    """One report, with the item text of the checklist version it was made against."""
+    return _context().render(_get_visible(report_id))
+
+
+@blp.route("/<int:report_id>", methods=["PATCH"])
+@tenant_role(Role.REPORTER)
+@blp.arguments(ReportPatchSchema)
+@blp.response(200, ReportOutSchema)
+def update_report(changes: dict, report_id: int):
+    """Correct a report — reporters their own, coordinators any — until its period's picture is compiled."""
+    db = current_session()
+    context = _context()
+    report = service.update(context, _get_visible(report_id), changes)
+    db.commit()
+    return context.render(report)
+
+
+class ImportFileSchema(ma.Schema):
+    file = Upload(required=True, metadata={"description": "CSV (UTF-8, comma or semicolon) or XLSX"})
+
+
+class TemplateArgs(ma.Schema):
+    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(["csv", "xlsx"]))
+
+
+@blp.route("/import", methods=["POST"])
+@tenant_role(Role.COORDINATOR)
+@blp.arguments(ImportFileSchema, location="files")
+@blp.response(202, JobSchema)
+def import_reports(files: dict):
+    """Import old reports from CSV or XLSX (columns as in the template). Runs as a job: every row is checked
+    first; then either all rows are imported or none, and the job's result names every failing row and column.
+    Importing the same file again adds nothing."""
+    upload = files["file"]
+    filename = upload.filename or "import"
+    kind = importer.format_of(filename, upload.mimetype)
+    data = upload.read()
+    if not data:
+        raise DomainError("Filen är tom.", {"file": ["Filen är tom."]})
+    db = current_session()
+    row = ReportImport(filename=filename[:255], format=kind, data=data, uploaded_by=g.user.id)
+    db.add(row)
+    db.commit()
+    job_id = enqueue(importer.run_import, tenant=g.tenant.id, created_by=g.user.id, import_id=row.id)
+    job = db.get(Job, job_id)
+    db.refresh(job)
+    return job, 202, {"Location": url_for("jobs.get_job", job_id=job_id)}
+
+
+@blp.route("/import/template", methods=["GET"])
+@tenant_role(Role.REPORTER)
+@blp.arguments(TemplateArgs, location="query")
+@blp.response(200, content_type="text/csv")
+def import_template(args: dict):
+    """The import template: the columns, an example row, and (XLSX) the tenant's items and areas."""
+    content, mimetype = importer.template(current_session(), g.tenant, args["format"])
+    name = f"est-import-{g.tenant.slug}.{args['format']}"
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})

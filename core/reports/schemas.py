@@ -1,0 +1,102 @@
+"""Report bodies. Every free-text field is a ``FreeText``: it goes through the personal-data guard."""
+
+from __future__ import annotations
+
+import copy
+
+import marshmallow as ma
+
+from core.domain import Theme
+from core.privacy import FreeText
+from core.tenants.schemas import KEY
+
+
+class PlaceSchema(ma.Schema):
+    text = FreeText(load_default=None, allow_none=True, validate=ma.validate.Length(max=300))
+    lat = ma.fields.Float(load_default=None, allow_none=True, validate=ma.validate.Range(-90, 90))
+    lon = ma.fields.Float(load_default=None, allow_none=True, validate=ma.validate.Range(-180, 180))
+
+    @ma.validates_schema
+    def _text_or_point(self, data: dict, **_kwargs) -> None:
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            raise ma.ValidationError("Ange både lat och lon, eller ingen av dem.", "lat")
+        if not data.get("text") and data.get("lat") is None:
+            raise ma.ValidationError("Ange en plats: text (gata, plats) och/eller en punkt (lat, lon).", "text")
+
+
+class ReportInSchema(ma.Schema):
+    item = ma.fields.String(required=True, validate=KEY, metadata={"description": "checklist item key"})
+    area = ma.fields.Integer(required=True, metadata={"description": "area id"})
+    occurred_at = ma.fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with offset"})
+    occurred_until = ma.fields.AwareDateTime(
+        load_default=None, allow_none=True, metadata={"description": "end of a window"}
+    )
+    severity = ma.fields.Integer(required=True, metadata={"description": "1 … the length of the tenant's scale"})
+    comment = FreeText(load_default="", validate=ma.validate.Length(max=4000))
+    early_action = FreeText(
+        load_default="", validate=ma.validate.Length(max=4000), metadata={"description": "tidiga åtgärder"}
+    )
+    place = ma.fields.Nested(PlaceSchema, required=True)
+    organisation = ma.fields.String(
+        load_default=None, allow_none=True, validate=KEY, metadata={"description": "default: the reporter's"}
+    )
+    reporter_function = ma.fields.String(
+        load_default=None, allow_none=True, validate=KEY, metadata={"description": "default: the reporter's"}
+    )
+
+
+def _patch_of(schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    """The same fields, none required and none defaulted: a PATCH changes only what it names."""
+    fields = {}
+    for field_name, field in schema._declared_fields.items():
+        patched = copy.copy(field)
+        patched.required, patched.load_default = False, ma.missing
+        fields[field_name] = patched
+    return ma.Schema.from_dict(fields, name=name)
+
+
+ReportPatchSchema = _patch_of(ReportInSchema, "ReportPatchSchema")
+
+
+class PlaceOutSchema(ma.Schema):
+    text = ma.fields.String(allow_none=True)
+    lat = ma.fields.Float(allow_none=True)
+    lon = ma.fields.Float(allow_none=True)
+
+
+class ReportOutSchema(ma.Schema):
+    id = ma.fields.Integer()
+    item = ma.fields.String()
+    item_text = ma.fields.String(metadata={"description": "the item's text in the version the report used"})
+    checklist_version = ma.fields.Integer(metadata={"description": "version number"})
+    theme = ma.fields.String(allow_none=True)
+    positive = ma.fields.Boolean()
+    area = ma.fields.Integer()
+    place = ma.fields.Nested(PlaceOutSchema)
+    occurred_at = ma.fields.DateTime()
+    occurred_until = ma.fields.DateTime(allow_none=True)
+    week = ma.fields.String(metadata={"description": "ISO week of occurred_at, e.g. 2026-W48"})
+    period = ma.fields.String(metadata={"description": "the reporting period (its first ISO week)"})
+    severity = ma.fields.Integer()
+    severity_label = ma.fields.String()
+    comment = ma.fields.String()
+    early_action = ma.fields.String()
+    organisation = ma.fields.String(allow_none=True)
+    reporter_function = ma.fields.String(allow_none=True)
+    late = ma.fields.Boolean()
+    source = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class ReportFilterSchema(ma.Schema):
+    period = ma.fields.String(validate=ma.validate.Regexp(r"^\d{4}-W\d{2}$"))
+    week = ma.fields.String(validate=ma.validate.Regexp(r"^\d{4}-W\d{2}$"))
+    area = ma.fields.Integer()
+    item = ma.fields.String(validate=KEY)
+    theme = ma.fields.String(validate=ma.validate.OneOf([t.value for t in Theme]))
+    positive = ma.fields.Boolean()
+    organisation = ma.fields.String(validate=KEY)
+    severity = ma.fields.Integer(metadata={"description": "exact severity"})
+    min_severity = ma.fields.Integer()
+    late = ma.fields.Boolean()

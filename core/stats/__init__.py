@@ -1,0 +1,1 @@
+"""Statistics over reports: counts that follow item keys and themes across checklist versions."""
