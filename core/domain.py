@@ -140,3 +140,59 @@ class OrgModel:
     groups: Callable[[TenantShape], list[GroupSpec]]
     options: Mapping[str, str] = field(default_factory=dict)
     required_legs: tuple[Leg, ...] = THREE_LEGS
+
+
+# --- the cycle, as org models shape it --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CycleInfo:
+    """A cycle as hooks see it. ``index`` counts periods continuously (for rotas); ``period`` is its label."""
+
+    id: int
+    period: str
+    index: int
+    state: str
+    compiler_leg: str | None
+
+
+@dataclass(frozen=True)
+class CompilationStep:
+    """One picture to compile in a cycle (e.g. each leg's own reports, each area's local picture, the joint one).
+
+    ``scope`` is ``"leg"`` (the reports of ``leg``'s organisations), ``"area"`` (of area ``area``) or
+    ``"tenant"``. ``group`` names the group whose members compile it (``None``: any coordinator); ``compiler_leg``
+    set means only members from the cycle's compiling leg may. ``after`` lists steps that must be compiled first.
+    ``rollup`` makes the picture the sum of the ``after`` pictures rather than a fresh count; ``meeting`` means it
+    is produced at a meeting, which needs a meeting record.
+    """
+
+    key: str
+    title: str
+    scope: str = "tenant"
+    leg: str | None = None
+    area: str | None = None
+    group: str | None = None
+    compiler_leg: bool = False
+    after: tuple[str, ...] = ()
+    rollup: bool = False
+    meeting: bool = False
+
+
+@dataclass(frozen=True)
+class TransitionRule:
+    """Who may move a cycle into a state: members of ``groups`` (by key; empty: any coordinator), plus tenant
+    admins. ``needs_risk_value`` makes the transition wait for the meeting's risk value (Växjö)."""
+
+    groups: tuple[str, ...] = ()
+    needs_risk_value: bool = False
+
+
+@dataclass(frozen=True)
+class ProposalRoute:
+    """Where a proposal beyond a group's mandate goes: to a group of the tenant (``group``), or on a forwarding
+    form to a named department (``department_required``)."""
+
+    kind: str
+    group: str | None = None
+    department_required: bool = False

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from core.domain import ChecklistVariant, OrgModel
+    from core.domain import (
+        ChecklistVariant,
+        CompilationStep,
+        CycleInfo,
+        OrgModel,
+        ProposalRoute,
+        TransitionRule,
+    )
     from core.plugin_api import TenantInfo
 
 hookspec = pluggy.HookspecMarker("est")
@@ -53,4 +60,52 @@ def est_tenant_onboarded(tenant: TenantInfo, created: bool) -> None:
     All implementations are called, inside the onboarding transaction, so an exception undoes the onboarding.
     ``tenant`` is the tenant as stored; the tenant context is set to it, so the plugin may read and write that
     tenant's rows through ``core.plugin_api.session()`` and nothing else.
+    """
+
+
+# --- the weekly cycle (only plugins enabled for the tenant; the org model answers) -------------------
+
+
+@hookspec(firstresult=True)
+def est_cycle_compiler(tenant: TenantInfo, cycle: CycleInfo) -> str | None:
+    """The leg that compiles the joint picture of this cycle (a rota), or ``None`` when the org model has none.
+
+    Called when a cycle is created. First result wins (``firstresult``), so an enabled plugin registered after the
+    org model overrides it. Model A rotates between kommun, polis and fastighetsföretag.
+    """
+
+
+@hookspec(firstresult=True)
+def est_compilation_plan(tenant: TenantInfo, cycle: CycleInfo, areas: list[str]) -> list[CompilationStep] | None:
+    """The pictures to compile in this cycle, in order (``areas``: the tenant's active area keys).
+
+    Called whenever the plan is needed. First result wins; ``None`` from every plugin means one joint picture
+    compiled by any coordinator. Model A: each leg's own reports, then the joint picture by the rota's leg;
+    model B: a local picture per area, then the strategic group's roll-up; model C: one picture at the meeting.
+    """
+
+
+@hookspec(firstresult=True)
+def est_transition_rule(tenant: TenantInfo, cycle: CycleInfo, to_state: str) -> TransitionRule | None:
+    """Who may move the cycle into ``to_state``, and what else it waits for.
+
+    Called on every transition request. First result wins; ``None`` from every plugin means coordinators and
+    admins. The core always checks the state order and that the compilation plan is done before ``assessed``.
+    """
+
+
+@hookspec(firstresult=True)
+def est_proposal_route(tenant: TenantInfo, from_group: str | None) -> ProposalRoute | None:
+    """Where a proposal from ``from_group`` that lies beyond its mandate goes.
+
+    Called when a proposal is made. First result wins; ``None`` from every plugin means a forwarding form to a
+    named department. Model B: the chief group; model C: a forwarding form to the department concerned.
+    """
+
+
+@hookspec
+def est_cycle_transitioned(tenant: TenantInfo, cycle: CycleInfo, from_state: str, to_state: str) -> None:
+    """Called after a cycle moved from ``from_state`` to ``to_state``, inside the transaction.
+
+    All implementations are called; an exception undoes the transition.
     """

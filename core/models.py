@@ -2,17 +2,21 @@
 
 from core.accounts.models import ApiToken, Membership, User
 from core.checklists.models import ChecklistVersion
-from core.cycles.models import Cycle, CycleTransition
+from core.cycles.models import Cycle, CycleTransition, Meeting
 from core.db import Base
 from core.distribution.models import DistributionList, DistributionRecipient
 from core.jobs.models import Job
+from core.lagesbild.models import AreaAssessment, Lagesbild
+from core.notifications.models import Notification, OutboxMessage
 from core.organisation.models import Area, Group, GroupMember, GroupOrganisation, Organisation, ReporterFunction
+from core.proposals.models import Proposal
 from core.reports.models import Report, ReportImport
 from core.tenants.models import Tenant
 
 __all__ = [
     "ApiToken",
     "Area",
+    "AreaAssessment",
     "Base",
     "ChecklistVersion",
     "Cycle",
@@ -23,8 +27,13 @@ __all__ = [
     "GroupMember",
     "GroupOrganisation",
     "Job",
+    "Lagesbild",
+    "Meeting",
     "Membership",
+    "Notification",
     "Organisation",
+    "OutboxMessage",
+    "Proposal",
     "Report",
     "ReportImport",
     "ReporterFunction",

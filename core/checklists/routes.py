@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g
 from sqlalchemy import select
 
+from core.accounts.actor import current_actor
 from core.accounts.models import Role
 from core.api.access import tenant_role
 from core.api.pagination import PageArgs, page_of, paginate
@@ -13,17 +14,9 @@ from core.checklists import content as checklist_content
 from core.checklists import service
 from core.checklists.models import ChecklistVersion
 from core.checklists.schemas import CurrentArgs, DraftCreateSchema, DraftUpdateSchema, VersionSchema
-from core.organisation.models import Organisation
 from core.tenancy import current_session
 
 blp = tenant_blueprint("checklist", "checklist", "The tenant's checklist and its versions")
-
-
-def caller_leg() -> str | None:
-    membership = g.get("membership")
-    if membership is None or membership.organisation_id is None:
-        return None
-    return current_session().scalar(select(Organisation.leg).where(Organisation.id == membership.organisation_id))
 
 
 @blp.route("", methods=["GET"])
@@ -36,7 +29,10 @@ def get_current(args: dict):
     version = service.current(current_session())
     if not args["mine"]:
         return version
-    return {**vars(version), "content": checklist_content.answerable_by(version.content, caller_leg())}
+    return {
+        **vars(version),
+        "content": checklist_content.answerable_by(version.content, current_actor().leg(current_session())),
+    }
 
 
 @blp.route("/versions", methods=["GET"])

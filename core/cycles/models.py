@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
@@ -55,3 +55,25 @@ class CycleTransition(TenantScoped, Base):
     by_user: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Meeting(TenantScoped, Base):
+    """The record of a meeting where a group produced the picture (model C): who took part, by function."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        tenant_unique_id(),
+        UniqueConstraint("tenant_id", "cycle_id"),
+        tenant_fk("cycle_id", "cycles", ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(Integer)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    form: Mapped[str] = mapped_column(String(20), default="physical")  # physical | phone | video
+    # [{"organisation": key, "function": "Områdespolis"}]; guests: [{"organisation": "Skolan X", "function": …}]
+    attendees: Mapped[list] = mapped_column(JSON, default=list)
+    guests: Mapped[list] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(String(4000), default="")
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

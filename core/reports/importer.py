@@ -38,12 +38,13 @@ import marshmallow as ma
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from core.accounts.actor import Actor
 from core.accounts.models import Membership, Role, User
 from core.errors import DomainError
 from core.jobs import JobContext
 from core.reports.models import Report, ReportImport
 from core.reports.schemas import ReportInSchema
-from core.reports.service import Actor, ReportErrors, ReportingContext
+from core.reports.service import ReportErrors, ReportingContext
 from core.tenancy import current_session, current_tenant_id
 from core.tenants.models import Tenant
 

@@ -31,6 +31,7 @@ class Report(TenantScoped, Base):
         Index("ix_reports_tenant_period", "tenant_id", "period"),
         Index("ix_reports_tenant_week", "tenant_id", "week"),
         Index("ix_reports_tenant_area_occurred", "tenant_id", "area_id", "occurred_at"),
+        Index("ix_reports_tenant_occurred", "tenant_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

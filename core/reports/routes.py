@@ -7,6 +7,7 @@ from flask import Response, g, url_for
 from flask_smorest.fields import Upload
 from sqlalchemy import Select, select
 
+from core.accounts.actor import current_actor
 from core.accounts.models import Role
 from core.api.access import has_tenant_role, tenant_role
 from core.api.pagination import PageArgs, page_of, paginate
@@ -25,7 +26,7 @@ blp = tenant_blueprint("reports", "reports", "Reports (inrapporter) against the 
 
 
 def _context() -> service.ReportingContext:
-    return service.ReportingContext(current_session(), g.tenant, service.Actor.of(g.user, g.get("membership")))
+    return service.ReportingContext(current_session(), g.tenant, current_actor())
 
 
 def _visible() -> Select:

@@ -8,14 +8,13 @@ field. Nothing is stored until a report (or a whole import) is valid.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.accounts.models import Membership, Role
+from core.accounts.actor import Actor
 from core.checklists import service as checklists
 from core.checklists.content import Item
 from core.checklists.models import ChecklistVersion
@@ -34,26 +33,6 @@ LONGEST_WINDOW = timedelta(days=31)
 
 class ReportErrors(DomainError):
     """One or more fields of a report are wrong; ``errors`` maps field → messages."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is reporting: a member (with their organisation and function) or a platform admin."""
-
-    user_id: int | None
-    role: Role
-    organisation_id: int | None = None
-    reporter_function_id: int | None = None
-
-    @classmethod
-    def of(cls, user, membership: Membership | None) -> Actor:
-        if membership is None:
-            return cls(user_id=user.id, role=Role.ADMIN)
-        return cls(user.id, Role(membership.role), membership.organisation_id, membership.reporter_function_id)
-
-    @property
-    def may_act_for_others(self) -> bool:
-        return self.role.rank >= Role.COORDINATOR.rank
 
 
 class ReportingContext:

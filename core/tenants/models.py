@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
 
 DEFAULT_SEVERITY_SCALE = ("Låg", "Måttlig", "Hög", "Mycket hög")
+DEFAULT_ASSESSMENT_SCALE = ("Grön", "Gul", "Orange", "Röd")
+DEFAULT_RISK_SCALE_MAX = 10
 
 
 class Tenant(Base):
@@ -27,5 +29,9 @@ class Tenant(Base):
     cadence: Mapped[dict] = mapped_column(JSON)
     # Labels of the severity scale, lowest first; a report's severity is 1..len(severity_scale).
     severity_scale: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_SEVERITY_SCALE))
+    # The colour scale of area assessments in a lägesbild, calmest first.
+    assessment_scale: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_ASSESSMENT_SCALE))
+    # Risk values (model C, Växjö) run 1..risk_scale_max.
+    risk_scale_max: Mapped[int] = mapped_column(Integer, default=DEFAULT_RISK_SCALE_MAX)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

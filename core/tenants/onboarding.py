@@ -107,7 +107,9 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
     if created:
         tenant = Tenant(slug=spec["slug"])
         session.add(tenant)
-    for field in ("name", "org_model", "checklist", "plugins", "org_model_options", "cadence", "severity_scale"):
+    settings = ("name", "org_model", "checklist", "plugins", "org_model_options", "cadence", "severity_scale",
+                "assessment_scale", "risk_scale_max")  # fmt: skip
+    for field in settings:
         setattr(tenant, field, spec[field])
     session.flush()
     with tenant_context(tenant.id, session):

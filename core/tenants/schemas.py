@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import marshmallow as ma
 
 from core.domain import Leg
-from core.tenants.models import DEFAULT_SEVERITY_SCALE
+from core.tenants.models import DEFAULT_ASSESSMENT_SCALE, DEFAULT_RISK_SCALE_MAX, DEFAULT_SEVERITY_SCALE
 
 KEY = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_]{0,62}$", error="Endast a–z, 0–9 och _ (högst 63 tecken).")
 SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="Endast a–z, 0–9 och - (2–63 tecken).")
@@ -131,6 +131,13 @@ class TenantSpecSchema(Strict):
         validate=ma.validate.Length(min=2, max=10),
         metadata={"description": "labels of the severity scale, lowest first"},
     )
+    assessment_scale = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(min=1, max=40)),
+        load_default=lambda: list(DEFAULT_ASSESSMENT_SCALE),
+        validate=ma.validate.Length(min=2, max=10),
+        metadata={"description": "the colour scale of area assessments, calmest first"},
+    )
+    risk_scale_max = ma.fields.Integer(load_default=DEFAULT_RISK_SCALE_MAX, validate=ma.validate.Range(2, 100))
     areas = ma.fields.List(
         ma.fields.Nested(AreaSpecSchema), required=True, validate=[ma.validate.Length(min=1), _unique_keys("areas")]
     )
@@ -168,4 +175,6 @@ class TenantSchema(ma.Schema):
     org_model_options = ma.fields.Dict()
     cadence = ma.fields.Nested(CadenceSchema)
     severity_scale = ma.fields.List(ma.fields.String())
+    assessment_scale = ma.fields.List(ma.fields.String())
+    risk_scale_max = ma.fields.Integer()
     created_at = ma.fields.DateTime()

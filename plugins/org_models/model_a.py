@@ -9,7 +9,19 @@ Sollentuna's monthly EST-strategisk meeting of managers and its EST-Insats group
 
 from __future__ import annotations
 
-from core.plugin_api import THREE_LEGS, GroupSpec, OrgModel, TenantShape, hookimpl
+from core.plugin_api import (
+    THREE_LEGS,
+    CompilationStep,
+    CycleInfo,
+    GroupSpec,
+    OrgModel,
+    TenantInfo,
+    TenantShape,
+    TransitionRule,
+    hookimpl,
+)
+
+GROUP = "koordinatorsgrupp"
 
 OPTIONS = {
     "extended": "Utökad koordinatorsgrupp med fler funktioner från de tre parterna.",
@@ -81,3 +93,35 @@ MODEL = OrgModel(
 @hookimpl
 def est_register_org_models() -> list[OrgModel]:
     return [MODEL]
+
+
+@hookimpl
+def est_cycle_compiler(tenant: TenantInfo, cycle: CycleInfo) -> str:
+    """The compiling leg rotates kommun → polis → fastighetsföretag, one period each (Örebro, Botkyrka)."""
+    return THREE_LEGS[cycle.index % len(THREE_LEGS)].value
+
+
+@hookimpl
+def est_compilation_plan(tenant: TenantInfo, cycle: CycleInfo, areas: list[str]) -> list[CompilationStep]:
+    """Each leg's key function first compiles its own organisation's reports; then the rota's leg compiles the
+    joint picture from all of them."""
+    legs = [
+        CompilationStep(
+            key=f"part_{leg.value}", title=f"Sammanställning {leg.value}", scope="leg", leg=leg.value, group=GROUP
+        )
+        for leg in THREE_LEGS
+    ]
+    joint = CompilationStep(
+        key="gemensam",
+        title="Gemensam lägesbild",
+        group=GROUP,
+        compiler_leg=True,
+        after=tuple(step.key for step in legs),
+    )
+    return [*legs, joint]
+
+
+@hookimpl
+def est_transition_rule(tenant: TenantInfo, cycle: CycleInfo, to_state: str) -> TransitionRule:
+    """The koordinatorsgrupp assesses and publishes."""
+    return TransitionRule(groups=(GROUP,))

@@ -10,7 +10,18 @@ overall responsibility and receives proposals beyond the strategic group's manda
 
 from __future__ import annotations
 
-from core.plugin_api import THREE_LEGS, GroupSpec, OrgModel, TenantShape, hookimpl
+from core.plugin_api import (
+    THREE_LEGS,
+    CompilationStep,
+    CycleInfo,
+    GroupSpec,
+    OrgModel,
+    ProposalRoute,
+    TenantInfo,
+    TenantShape,
+    TransitionRule,
+    hookimpl,
+)
 
 
 def groups(tenant: TenantShape) -> list[GroupSpec]:
@@ -59,3 +70,34 @@ MODEL = OrgModel(
 @hookimpl
 def est_register_org_models() -> list[OrgModel]:
     return [MODEL]
+
+
+@hookimpl
+def est_compilation_plan(tenant: TenantInfo, cycle: CycleInfo, areas: list[str]) -> list[CompilationStep]:
+    """Every local EST group compiles its area's picture; the strategic group rolls them up into one picture."""
+    local = [
+        CompilationStep(
+            key=f"lokal_{area}", title=f"Lokal lägesbild {area}", scope="area", area=area, group=f"lokal_{area}"
+        )
+        for area in areas
+    ]
+    rollup = CompilationStep(
+        key="hela_kommunen",
+        title="Lägesbild för hela kommunen",
+        group="strategisk",
+        after=tuple(step.key for step in local),
+        rollup=True,
+    )
+    return [*local, rollup]
+
+
+@hookimpl
+def est_transition_rule(tenant: TenantInfo, cycle: CycleInfo, to_state: str) -> TransitionRule:
+    """The strategic group assesses and publishes the picture for the whole municipality."""
+    return TransitionRule(groups=("strategisk",))
+
+
+@hookimpl
+def est_proposal_route(tenant: TenantInfo, from_group: str | None) -> ProposalRoute:
+    """Proposals beyond the strategic group's mandate go to the chief group."""
+    return ProposalRoute(kind="proposal", group="chefsgrupp")

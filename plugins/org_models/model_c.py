@@ -7,13 +7,26 @@ for one or a few areas, and spread it through their organisations' managers.
 
 from __future__ import annotations
 
-from core.plugin_api import THREE_LEGS, GroupSpec, OrgModel, TenantShape, hookimpl
+from core.plugin_api import (
+    THREE_LEGS,
+    CompilationStep,
+    CycleInfo,
+    GroupSpec,
+    OrgModel,
+    ProposalRoute,
+    TenantInfo,
+    TenantShape,
+    TransitionRule,
+    hookimpl,
+)
+
+GROUP = "operativ_grupp"
 
 
 def groups(tenant: TenantShape) -> list[GroupSpec]:
     return [
         GroupSpec(
-            key="operativ_grupp",
+            key=GROUP,
             name="Operativ grupp",
             kind="operativ",
             legs=THREE_LEGS,
@@ -36,3 +49,21 @@ MODEL = OrgModel(
 @hookimpl
 def est_register_org_models() -> list[OrgModel]:
     return [MODEL]
+
+
+@hookimpl
+def est_compilation_plan(tenant: TenantInfo, cycle: CycleInfo, areas: list[str]) -> list[CompilationStep]:
+    """The operative group produces the joint picture at its meeting."""
+    return [CompilationStep(key="motet", title="Lägesbild från mötet", group=GROUP, meeting=True)]
+
+
+@hookimpl
+def est_transition_rule(tenant: TenantInfo, cycle: CycleInfo, to_state: str) -> TransitionRule:
+    """The operative group assesses at the meeting; it ends by giving one area a risk value (Växjö)."""
+    return TransitionRule(groups=(GROUP,), needs_risk_value=to_state == "assessed")
+
+
+@hookimpl
+def est_proposal_route(tenant: TenantInfo, from_group: str | None) -> ProposalRoute:
+    """Without the mandate, the group fills in a forwarding form to the department concerned."""
+    return ProposalRoute(kind="forwarding_form", department_required=True)

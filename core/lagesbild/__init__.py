@@ -1,0 +1,1 @@
+"""The lägesbild (situation picture): compiled statistics, the joint assessment, versions."""
