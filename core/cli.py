@@ -19,6 +19,7 @@ def register_cli(app: Flask) -> None:
     db_group = AppGroup("db", help="Database schema.")
     tenants_group = AppGroup("tenants", help="Onboarding from tenants/*.toml.")
     users_group = AppGroup("users", help="Accounts.")
+    cycles_group = AppGroup("cycles", help="The reporting cycle.")
 
     @db_group.command("upgrade")
     @click.option("--revision", default="head", show_default=True)
@@ -80,6 +81,31 @@ def register_cli(app: Flask) -> None:
 
         run_worker(current_app._get_current_object(), burst=burst)
 
+    @app.cli.command("cron")
+    def cron() -> None:
+        """Run rq's cron scheduler: every few minutes it enqueues the cycle housekeeping of every tenant
+        (open cycles, move them past the deadline, send reminders). Run one beside the workers."""
+        from redis import Redis
+        from rq.cron import CronScheduler
+
+        from core.cycles.jobs import TICK_SECONDS, tick
+
+        settings = _settings()
+        if not settings.redis_url:
+            raise click.ClickException("EST_REDIS_URL is not set; without Redis use `est cycles tick` from cron.")
+        scheduler = CronScheduler(connection=Redis.from_url(settings.redis_url))
+        scheduler.register(tick, queue_name=settings.queue_name, interval=TICK_SECONDS)
+        scheduler.start()
+
+    @cycles_group.command("tick")
+    @click.option("--now", default=None, help="ISO 8601 moment to act as (default: now)")
+    def cycles_tick(now: str | None) -> None:
+        """Run the cycle housekeeping of every tenant once (what `est cron` schedules)."""
+        from core.cycles.jobs import tick
+
+        for job_id in tick(now):
+            click.echo(job_id)
+
     @app.cli.command("demo")
     @click.option("--port", default=5000, show_default=True)
     @click.option("--no-serve", is_flag=True, help="Seed only.")
@@ -93,6 +119,9 @@ def register_cli(app: Flask) -> None:
         upgrade(settings)
         results = sync(Path(settings.tenants_dir), current_app.extensions["est.plugins"])
         seed_demo_accounts([slug for slug, _ in results], settings.demo_password)
+        from core.cycles.jobs import tick
+
+        tick()  # open this and last period's cycles at once; `est cron` (or `est cycles tick`) keeps them going
         base = f"http://127.0.0.1:{port}"
         click.echo(f"est kör med {len(results)} kommuner: {', '.join(slug for slug, _ in results)}")
         click.echo(f"Logga in: {base}/login   API-dokumentation: {base}/api/v1/docs")
@@ -106,6 +135,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(tenants_group)
     app.cli.add_command(users_group)
+    app.cli.add_command(cycles_group)
 
 
 def _create_app() -> Flask:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from core.accounts.models import Membership
+from core.notifications.service import notify
 from core.organisation.models import Area
 from core.tenancy import TenancyError, current_session, platform_scope, tenant_context
 from core.tenants.models import Tenant
@@ -23,11 +25,38 @@ def two_tenants(api: Api) -> dict[str, str]:
     api.user("rapportor@alfa.test", tenant="alfa", role="reporter")
     api.user("rapportor@beta.test", tenant="beta", role="reporter")
     for slug, token in (("alfa", tokens["a"]), ("beta", tokens["b"])):
-        area = api.get(f"/api/v1/tenants/{slug}/areas", token).get_json()["items"][0]["id"]
-        report = {"item": "brand", "area": area, "occurred_at": "2024-03-12T22:15:00+01:00", "severity": 2,
-                  "place": {"text": "Torget"}}
-        assert api.post(f"/api/v1/tenants/{slug}/reports", token, json=report).status_code == 201
+        populate(api, slug, token)
     return tokens
+
+
+def populate(api: Api, slug: str, token: str) -> None:
+    """One of everything a tenant-level endpoint can list: a report, a cycle with its compiled pictures, a
+    meeting, a proposal, a notification."""
+    base = f"/api/v1/tenants/{slug}"
+    area = api.get(f"{base}/areas", token).get_json()["items"][0]["id"]
+    report = {"item": "brand", "area": area, "occurred_at": "2024-03-12T22:15:00+01:00", "severity": 2,
+              "place": {"text": "Torget"}}  # fmt: skip
+    assert api.post(f"{base}/reports", token, json=report).status_code == 201
+    cycle = api.post(f"{base}/cycles", token, json={"at": "2024-03-12T12:00:00+01:00"}).get_json()
+    etag = api.get(f"{base}/cycles/{cycle['id']}", token).headers["ETag"]
+    moved = api.post(
+        f"{base}/cycles/{cycle['id']}/transitions", token, json={"to": "compiling"}, headers={"If-Match": etag}
+    )
+    assert moved.status_code == 200, moved.get_json()
+    for step in moved.get_json()["plan"]:
+        job = api.post(f"{base}/lagesbilder", token, json={"cycle": cycle["id"], "step": step["key"]}).get_json()
+        assert api.wait_for_job(job["id"], token)["status"] == "finished"
+    meeting = {"held_at": "2024-03-19T09:00:00+01:00", "attendees": [{"organisation": "polis", "function": "x"}]}
+    assert api.request("PUT", f"{base}/cycles/{cycle['id']}/meeting", token, json=meeting).status_code == 200
+    proposal = {"title": "Bättre belysning", "department": "Tekniska förvaltningen"}
+    assert api.post(f"{base}/proposals", token, json=proposal).status_code == 201
+    with api.app.app_context():
+        db = current_session()
+        tenant_id = db.scalar(select(Tenant.id).where(Tenant.slug == slug))
+        with tenant_context(tenant_id, db):
+            membership = db.scalar(select(Membership).order_by(Membership.id))
+            notify(db, membership, kind="test", key=f"test:{slug}", subject="Hej", body="Test")
+            db.commit()
 
 
 def test_every_tenant_level_endpoint_keeps_the_wall(api: Api, two_tenants: dict[str, str]) -> None:

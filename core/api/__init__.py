@@ -69,8 +69,12 @@ def init_api(app: Flask) -> EstApi:
 
     from core.accounts.routes import blueprints as account_blueprints
     from core.checklists.routes import blp as checklist_blp
+    from core.cycles.routes import blp as cycles_blp
     from core.jobs.routes import blp as jobs_blp
+    from core.lagesbild.routes import blp as lagesbild_blp
+    from core.notifications.routes import blp as notifications_blp
     from core.organisation.routes import blueprints as organisation_blueprints
+    from core.proposals.routes import blp as proposals_blp
     from core.registry.routes import blp as plugins_blp
     from core.reports.routes import blp as reports_blp
     from core.stats.routes import blp as stats_blp
@@ -85,6 +89,10 @@ def init_api(app: Flask) -> EstApi:
         checklist_blp,
         reports_blp,
         stats_blp,
+        cycles_blp,
+        lagesbild_blp,
+        proposals_blp,
+        notifications_blp,
     ):
         api.register_blueprint(blueprint)
     return api

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_ANCHOR = date(2024, 1, 1)  # Monday of ISO week 2024-W01
+ANCHOR = date(2024, 1, 1)  # Monday of ISO week 2024-W01
 
 
 @dataclass(frozen=True, order=True)
@@ -56,7 +56,7 @@ def period_of(moment: datetime, cadence: dict) -> Period:
     monday = local - timedelta(days=local.weekday())
     if cadence.get("frequency") != "fortnightly":
         return Period(monday, 1)
-    index = (monday - _ANCHOR).days // 7
+    index = (monday - ANCHOR).days // 7
     offset = 0 if cadence.get("fortnight_parity", "odd") == "odd" else 1
     if (index - offset) % 2:
         monday -= timedelta(weeks=1)

@@ -87,7 +87,7 @@ def enqueue(fn: Callable, *, tenant: int | None, created_by: int | None = None, 
     return job_id
 
 
-def _app() -> Flask:
+def job_app() -> Flask:
     if has_app_context():
         return current_app._get_current_object()  # type: ignore[attr-defined]
     if worker_app is None:
@@ -97,7 +97,7 @@ def _app() -> Flask:
 
 def run_job(job_id: str) -> Any:
     """Run a recorded job in its own app context and Session, as its tenant. Safe to run again."""
-    app = _app()
+    app = job_app()
     in_worker = bool(app.config["EST"].redis_url)
     with app.app_context():
         db = app_session()

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from core.accounts.models import Role
 from core.api.access import tenant_role
 from core.api.tenant_blueprint import tenant_blueprint
+from core.lagesbild.models import AreaAssessment
 from core.organisation.models import Area, Organisation
 from core.reports.models import Report
 from core.tenancy import current_session
@@ -60,3 +61,36 @@ def weekly(args: dict):
     statement = statement.group_by(Report.week, key).order_by(Report.week, key)
     rows = current_session().execute(statement).all()
     return {"by": args["by"], "rows": [{"week": w, "key": k, "count": c} for w, k, c in rows]}
+
+
+class SeriesArgs(ma.Schema):
+    area = ma.fields.Integer(required=True)
+    scale = ma.fields.String(load_default="colour", validate=ma.validate.OneOf(["colour", "priority", "risk"]))
+
+
+class SeriesPointSchema(ma.Schema):
+    period = ma.fields.String()
+    value = ma.fields.Integer()
+    label = ma.fields.String()
+    assessed_at = ma.fields.DateTime()
+    lagesbild = ma.fields.Integer(allow_none=True)
+    cycle = ma.fields.Integer(allow_none=True)
+
+
+@blp.route("/assessments", methods=["GET"])
+@tenant_role(Role.COORDINATOR)
+@blp.arguments(SeriesArgs, location="query")
+@blp.response(200, SeriesPointSchema(many=True))
+def assessment_series(args: dict):
+    """An area's assessments over time, oldest first: its colours (weekly pictures), priorities (quarterly,
+    tertial) or risk values (one point per meeting, Växjö's series)."""
+    rows = current_session().scalars(
+        select(AreaAssessment)
+        .where(AreaAssessment.area_id == args["area"], AreaAssessment.scale == args["scale"])
+        .order_by(AreaAssessment.assessed_at, AreaAssessment.id)
+    )
+    return [
+        {"period": r.period, "value": r.value, "label": r.label, "assessed_at": r.assessed_at,
+         "lagesbild": r.lagesbild_id, "cycle": r.cycle_id}
+        for r in rows
+    ]  # fmt: skip

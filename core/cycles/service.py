@@ -1,0 +1,285 @@
+"""The cycle: created per period, moved through its states by the roles the org model allows, with a log.
+
+The core knows the states and their order; the tenant's org model (through hooks) decides who compiles which
+pictures, who may move the cycle on, and what else a transition waits for.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from core.accounts.actor import Actor
+from core.accounts.models import Membership, Role
+from core.cycles import periods
+from core.cycles.models import Cycle, CycleState, CycleTransition, Meeting
+from core.domain import CompilationStep, CycleInfo, TransitionRule
+from core.errors import Conflict, DomainError, NotFound
+from core.lagesbild.models import AreaAssessment, Lagesbild
+from core.notifications.service import notify
+from core.organisation.models import Area, Organisation, ReporterFunction
+from core.registry.manager import EstPluginManager
+from core.reports.models import Report
+from core.tenants.models import Tenant
+from core.tenants.onboarding import tenant_info
+
+S = CycleState
+ALLOWED: dict[str, tuple[str, ...]] = {
+    S.COLLECTING: (S.COMPILING,),
+    S.COMPILING: (S.ASSESSED,),
+    S.ASSESSED: (S.PUBLISHED, S.COMPILING),
+    S.PUBLISHED: (S.CLOSED,),
+    S.CLOSED: (),
+}
+COMPILED = frozenset({"compiled", "assessed", "published"})
+REMINDER_WINDOW = timedelta(hours=24)
+
+
+def plugins() -> EstPluginManager:
+    return current_app.extensions["est.plugins"]
+
+
+def info(cycle: Cycle) -> CycleInfo:
+    monday = cycle.period_start
+    index = (monday - periods.ANCHOR).days // (7 * cycle.weeks)
+    return CycleInfo(id=cycle.id, period=cycle.period, index=index, state=cycle.state, compiler_leg=cycle.compiler_leg)
+
+
+def get(session: Session, cycle_id: int) -> Cycle:
+    cycle = session.scalar(select(Cycle).where(Cycle.id == cycle_id))
+    if cycle is None:
+        raise NotFound("Cykeln finns inte.")
+    return cycle
+
+
+def _log(session: Session, cycle: Cycle, from_state: str | None, to_state: str, user_id: int | None, note: str) -> None:
+    session.add(
+        CycleTransition(cycle_id=cycle.id, from_state=from_state, to_state=to_state, by_user=user_id, note=note)
+    )
+
+
+def ensure(session: Session, tenant: Tenant, moment: datetime) -> tuple[Cycle, bool]:
+    """The cycle of the period containing ``moment``, created (collecting, with its deadline and rota) if new."""
+    period = periods.period_of(moment, tenant.cadence)
+    cycle = session.scalar(select(Cycle).where(Cycle.period == period.label))
+    if cycle is not None:
+        return cycle, False
+    cycle = Cycle(
+        period=period.label,
+        period_start=period.monday,
+        weeks=period.weeks,
+        deadline=periods.deadline(period, tenant.cadence),
+        state=S.COLLECTING.value,
+    )
+    session.add(cycle)
+    session.flush()
+    cycle.compiler_leg = plugins().for_tenant(tenant_info(tenant), "est_cycle_compiler")(
+        tenant=tenant_info(tenant), cycle=info(cycle)
+    )
+    _log(session, cycle, None, S.COLLECTING.value, None, "Skapad")
+    session.flush()
+    return cycle, True
+
+
+def plan(session: Session, tenant: Tenant, cycle: Cycle) -> list[CompilationStep]:
+    areas = list(session.scalars(select(Area.key).where(Area.active).order_by(Area.key)))
+    steps = plugins().for_tenant(tenant_info(tenant), "est_compilation_plan")(
+        tenant=tenant_info(tenant), cycle=info(cycle), areas=areas
+    )
+    return steps or [CompilationStep(key="gemensam", title="Gemensam lägesbild")]
+
+
+def series(cycle: Cycle, step: CompilationStep) -> str:
+    return f"cycle:{cycle.id}:{step.key}"
+
+
+def latest_pictures(session: Session, cycle: Cycle) -> dict[str, Lagesbild]:
+    """Step key → the newest version of that step's picture."""
+    pictures: dict[str, Lagesbild] = {}
+    for picture in session.scalars(select(Lagesbild).where(Lagesbild.cycle_id == cycle.id).order_by(Lagesbild.version)):
+        pictures[picture.step] = picture
+    return pictures
+
+
+def final_step(steps: list[CompilationStep]) -> CompilationStep:
+    return steps[-1]
+
+
+def rule(tenant: Tenant, cycle: Cycle, to_state: str) -> TransitionRule:
+    answer = plugins().for_tenant(tenant_info(tenant), "est_transition_rule")(
+        tenant=tenant_info(tenant), cycle=info(cycle), to_state=to_state
+    )
+    return answer or TransitionRule()
+
+
+def authorize(session: Session, actor: Actor, groups: tuple[str, ...], action: str) -> None:
+    """Tenant admins always; otherwise coordinators, and — when the org model names groups — only their members."""
+    if actor.is_admin:
+        return
+    if not actor.may_act_for_others:
+        raise DomainError(f"Du får inte {action}.", status=403)
+    if groups and not (actor.groups(session) & set(groups)):
+        raise DomainError(f"Bara medlemmar i {', '.join(groups)} får {action}.", status=403)
+
+
+def transition(session: Session, tenant: Tenant, cycle: Cycle, to_state: str, actor: Actor, note: str = "") -> Cycle:
+    allowed = ALLOWED[CycleState(cycle.state)]
+    if to_state not in allowed:
+        names = ", ".join(allowed) or "inga"
+        raise Conflict(
+            f"Cykeln är {cycle.state}; härifrån går den till: {names}.",
+            {"to": [f"Tillåtna tillstånd: {names}."], "allowed": list(allowed)},
+        )
+    transition_rule = rule(tenant, cycle, to_state)
+    authorize(session, actor, transition_rule.groups, f"flytta cykeln till {to_state}")
+    steps = plan(session, tenant, cycle)
+    pictures = latest_pictures(session, cycle)
+    if to_state == S.ASSESSED:
+        _check_ready_for_assessment(session, cycle, steps, pictures, transition_rule)
+    if to_state == S.PUBLISHED:
+        from core.lagesbild import service as lagesbild
+
+        lagesbild.publish(session, pictures[final_step(steps).key])
+    from_state = cycle.state
+    cycle.state, cycle.revision = to_state, cycle.revision + 1
+    _log(session, cycle, from_state, to_state, actor.user_id, note)
+    session.flush()
+    plugins().for_tenant(tenant_info(tenant), "est_cycle_transitioned")(
+        tenant=tenant_info(tenant), cycle=info(cycle), from_state=from_state, to_state=to_state
+    )
+    return cycle
+
+
+def _check_ready_for_assessment(
+    session: Session, cycle: Cycle, steps: list[CompilationStep], pictures: dict[str, Lagesbild], rule: TransitionRule
+) -> None:
+    missing = [s.key for s in steps if pictures.get(s.key) is None or pictures[s.key].status not in COMPILED]
+    if missing:
+        raise Conflict(f"Sammanställ först: {', '.join(missing)}.", {"steps": missing})
+    final = pictures[final_step(steps).key]
+    if final.assessment is None:
+        raise Conflict("Den gemensamma lägesbilden saknar bedömning.", {"assessment": ["Saknas."]})
+    if any(s.meeting for s in steps) and session.scalar(select(Meeting.id).where(Meeting.cycle_id == cycle.id)) is None:
+        raise Conflict("Mötesanteckningen saknas.", {"meeting": ["Saknas."]})
+    if rule.needs_risk_value and not session.scalar(
+        select(AreaAssessment.id).where(AreaAssessment.cycle_id == cycle.id, AreaAssessment.scale == "risk")
+    ):
+        raise Conflict("Mötet har inte gett något område ett riskvärde.", {"risk": ["Saknas."]})
+
+
+def coverage(session: Session, cycle: Cycle) -> dict[str, Any]:
+    """Which reporting functions and organisations have reported in the cycle's period."""
+    by_function = dict(
+        session.execute(
+            select(Report.reporter_function_id, func.count()).where(Report.period == cycle.period)
+            .group_by(Report.reporter_function_id)
+        ).all()
+    )  # fmt: skip
+    by_organisation = dict(
+        session.execute(
+            select(Report.organisation_id, func.count()).where(Report.period == cycle.period)
+            .group_by(Report.organisation_id)
+        ).all()
+    )  # fmt: skip
+    organisations = {o.id: o for o in session.scalars(select(Organisation).where(Organisation.active))}
+    functions = [
+        {
+            "key": f.key,
+            "name": f.name,
+            "organisation": organisations[f.organisation_id].key if f.organisation_id in organisations else None,
+            "reports": by_function.get(f.id, 0),
+        }
+        for f in session.scalars(select(ReporterFunction).where(ReporterFunction.active).order_by(ReporterFunction.key))
+    ]
+    return {
+        "period": cycle.period,
+        "deadline": cycle.deadline,
+        "functions": functions,
+        "organisations": [
+            {"key": o.key, "name": o.name, "leg": o.leg, "reports": by_organisation.get(o.id, 0)}
+            for o in sorted(organisations.values(), key=lambda o: o.key)
+        ],
+        "missing_functions": [f["key"] for f in functions if f["reports"] == 0],
+        "unattributed_reports": by_function.get(None, 0),
+    }
+
+
+def remind(session: Session, tenant: Tenant, cycle: Cycle) -> int:
+    """Notify every reporter whose reporting function has not reported in the period (once per cycle)."""
+    reported = set(session.scalars(select(Report.reporter_function_id).where(Report.period == cycle.period).distinct()))
+    local_deadline = cycle.deadline.astimezone(periods.zone(tenant.cadence)).strftime("%A %d %B kl. %H:%M")
+    count = 0
+    reporters = session.scalars(
+        select(Membership).where(Membership.role == Role.REPORTER.value, Membership.reporter_function_id.is_not(None))
+    )
+    for membership in reporters:
+        if membership.reporter_function_id in reported:
+            continue
+        count += notify(
+            session,
+            membership,
+            kind="reminder",
+            key=f"reminder:{cycle.id}:{membership.id}",
+            subject=f"Påminnelse: rapportera för {cycle.period}",
+            body=f"Din funktion har inte rapporterat för {cycle.period}. Sista dag är {local_deadline}.",
+        )
+    return count
+
+
+def housekeeping(session: Session, tenant: Tenant, now: datetime) -> dict[str, Any]:
+    """What the scheduler does for one tenant: open the cycles of this and the last period, move cycles past
+    their deadline from collecting to compiling, and remind reporters during the last day before a deadline."""
+    period = periods.period_of(now, tenant.cadence)
+    created = [ensure(session, tenant, period.start(periods.zone(tenant.cadence)) - timedelta(days=1))[1],
+               ensure(session, tenant, now)[1]]  # fmt: skip
+    moved, reminded = [], 0
+    for cycle in session.scalars(select(Cycle).where(Cycle.state == S.COLLECTING.value)):
+        if cycle.deadline <= now:
+            cycle.state, cycle.revision = S.COMPILING.value, cycle.revision + 1
+            _log(session, cycle, S.COLLECTING.value, S.COMPILING.value, None, "Sista rapporteringsdag passerad")
+            moved.append(cycle.period)
+        elif cycle.deadline - now <= REMINDER_WINDOW:
+            reminded += remind(session, tenant, cycle)
+    session.flush()
+    return {"cycles_created": sum(created), "moved_to_compiling": moved, "reminders": reminded}
+
+
+def record_meeting(session: Session, tenant: Tenant, cycle: Cycle, data: dict[str, Any], actor: Actor) -> Meeting:
+    """The meeting where the group produced the picture (model C): attendees by function, invited guests, and
+    the risk value it gave one area — one point per meeting in that area's risk series."""
+    steps = plan(session, tenant, cycle)
+    groups = tuple(s.group for s in steps if s.meeting and s.group) or rule(tenant, cycle, S.ASSESSED).groups
+    authorize(session, actor, groups, "föra mötesanteckningar")
+    organisations = set(session.scalars(select(Organisation.key).where(Organisation.active)))
+    errors = {
+        f"attendees.{i}.organisation": ["Okänd organisation."]
+        for i, attendee in enumerate(data["attendees"])
+        if attendee["organisation"] not in organisations
+    }
+    risk = data.get("risk")
+    if risk is not None:
+        if session.scalar(select(Area.id).where(Area.id == risk["area"], Area.active)) is None:
+            errors["risk.area"] = ["Området finns inte."]
+        if not 1 <= risk["value"] <= tenant.risk_scale_max:
+            errors["risk.value"] = [f"Ange 1–{tenant.risk_scale_max}."]
+    if errors:
+        raise DomainError("Ogiltig mötesanteckning.", errors)
+    meeting = session.scalar(select(Meeting).where(Meeting.cycle_id == cycle.id))
+    if meeting is None:
+        meeting = Meeting(cycle_id=cycle.id)
+        session.add(meeting)
+    for field in ("held_at", "form", "attendees", "guests", "notes"):
+        setattr(meeting, field, data[field])
+    meeting.recorded_by = actor.user_id
+    session.execute(delete(AreaAssessment).where(AreaAssessment.cycle_id == cycle.id, AreaAssessment.scale == "risk"))
+    if risk is not None:
+        session.add(AreaAssessment(
+            area_id=risk["area"], cycle_id=cycle.id, scale="risk", value=risk["value"], label=str(risk["value"]),
+            period=cycle.period, comment=risk["comment"], assessed_by=actor.user_id, assessed_at=data["held_at"],
+        ))  # fmt: skip
+    session.flush()
+    return meeting

@@ -1,0 +1,172 @@
+"""``/api/v1/tenants/<slug>/lagesbilder``: compile (a job), read, assess, publish, map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, url_for
+from sqlalchemy import select
+
+from core.accounts.actor import current_actor
+from core.accounts.models import Role
+from core.api.access import tenant_role
+from core.api.pagination import PageArgs, page_of, paginate
+from core.api.tenant_blueprint import tenant_blueprint
+from core.cycles import service as cycles
+from core.cycles.models import CycleState
+from core.errors import Conflict, DomainError
+from core.jobs import enqueue
+from core.jobs.models import Job
+from core.jobs.routes import JobSchema
+from core.lagesbild import jobs, service
+from core.lagesbild.models import Lagesbild
+from core.lagesbild.schemas import (
+    AssessmentSchema,
+    CompileSchema,
+    LagesbildListArgs,
+    LagesbildSchema,
+    LagesbildSummarySchema,
+)
+from core.lagesbild.statistics import to_geojson
+from core.tenancy import current_session
+
+PUBLISHED_CYCLE = (CycleState.PUBLISHED, CycleState.CLOSED)
+blp = tenant_blueprint("lagesbilder", "lagesbilder", "Lägesbilder: situation pictures")
+
+
+class ListArgs(PageArgs, LagesbildListArgs):
+    pass
+
+
+def view(picture: Lagesbild) -> dict[str, Any]:
+    session = current_session()
+    areas = [entry["area"] for entry in (picture.assessment or {}).get("areas", [])]
+    scale = "priority" if picture.kind in service.LONG_KINDS else "colour"
+    ranking = []
+    if scale == "priority" and picture.assessment:
+        ranking = sorted(
+            ({"area": e["area"], "priority": e["level"]} for e in picture.assessment["areas"]),
+            key=lambda entry: (-entry["priority"], entry["area"]),
+        )
+    return {**vars(picture), "history": service.history(session, areas, scale), "ranking": ranking}
+
+
+@blp.route("", methods=["GET"])
+@tenant_role(Role.REPORTER)
+@blp.arguments(ListArgs, location="query")
+@blp.response(200, page_of(LagesbildSummarySchema))
+def list_pictures(args: dict):
+    """Lägesbilder, newest period first. Reporters see published ones (their feedback); coordinators all."""
+    statement = select(Lagesbild).order_by(Lagesbild.period_start.desc(), Lagesbild.id.desc())
+    filters = {"kind": Lagesbild.kind, "cycle": Lagesbild.cycle_id, "area": Lagesbild.area_id,
+               "status": Lagesbild.status, "label": Lagesbild.label}  # fmt: skip
+    for name, column in filters.items():
+        if name in args:
+            statement = statement.where(column == args[name])
+    if not current_actor().may_act_for_others:
+        statement = statement.where(Lagesbild.status == "published")
+    return paginate(statement, args)
+
+
+def _visible(picture_id: int) -> Lagesbild:
+    picture = service.get(current_session(), picture_id)
+    if picture.status != "published" and not current_actor().may_act_for_others:
+        raise DomainError("Lägesbilden finns inte.", status=404)
+    return picture
+
+
+@blp.route("", methods=["POST"])
+@tenant_role(Role.COORDINATOR)
+@blp.arguments(CompileSchema)
+@blp.response(202, JobSchema)
+def compile_picture(data: dict):
+    """Compile a picture as a job: a step of a cycle's plan (``cycle`` + ``step``; who may is the org model's
+    decision), or a monthly/quarterly/tertial/annual picture (``kind`` + ``label``, optional ``area``)."""
+    session, actor = current_session(), current_actor()
+    if "cycle" in data:
+        cycle = cycles.get(session, data["cycle"])
+        step = _authorized_step(cycle, data["step"])
+        job_id = enqueue(jobs.compile_cycle_step, tenant=g.tenant.id, created_by=g.user.id, cycle_id=cycle.id,
+                         step=step.key, user_id=actor.user_id)  # fmt: skip
+    else:
+        service.long_span(data["kind"], data["label"])  # a bad label is a 422 now, not a failed job
+        job_id = enqueue(jobs.compile_period, tenant=g.tenant.id, created_by=g.user.id, kind=data["kind"],
+                         label=data["label"], area_id=data["area"], user_id=actor.user_id)  # fmt: skip
+    job = session.get(Job, job_id)
+    session.refresh(job)
+    return job, 202, {"Location": url_for("jobs.get_job", job_id=job_id)}
+
+
+def _authorized_step(cycle, step_key: str):
+    session, actor = current_session(), current_actor()
+    plan = {s.key: s for s in cycles.plan(session, g.tenant, cycle)}
+    step = plan.get(step_key)
+    if step is None:
+        raise DomainError("Steget finns inte i cykelns plan.", {"step": [f"Finns: {', '.join(plan)}."]})
+    if cycle.state != CycleState.COMPILING:
+        raise Conflict(f"Cykeln är {cycle.state}; sammanställning sker i compiling.")
+    cycles.authorize(session, actor, (step.group,) if step.group else (), f"sammanställa {step.title}")
+    if not actor.is_admin:
+        leg = actor.leg(session)
+        if step.scope == "leg" and leg != step.leg:
+            raise DomainError("Varje part sammanställer sina egna rapporter.", status=403)
+        if step.compiler_leg and cycle.compiler_leg and leg != cycle.compiler_leg:
+            raise DomainError(f"Denna period sammanställer {cycle.compiler_leg}.", status=403)
+    pictures = cycles.latest_pictures(session, cycle)
+    missing = [k for k in step.after if k not in pictures or pictures[k].status not in cycles.COMPILED]
+    if missing:
+        raise Conflict(f"Sammanställ först: {', '.join(missing)}.", {"steps": missing})
+    return step
+
+
+@blp.route("/<int:picture_id>", methods=["GET"])
+@tenant_role(Role.REPORTER)
+@blp.etag
+@blp.response(200, LagesbildSchema)
+def get_picture(picture_id: int):
+    """A lägesbild: statistics, assessment, each assessed area's history (its ETag guards changes)."""
+    return view(_visible(picture_id))
+
+
+@blp.route("/<int:picture_id>/assessment", methods=["PUT"])
+@tenant_role(Role.COORDINATOR)
+@blp.etag
+@blp.arguments(AssessmentSchema)
+@blp.response(200, LagesbildSchema)
+def assess(data: dict, picture_id: int):
+    """Record the joint assessment. On a published picture this creates a new version (the published one never
+    changes); the answer is then that new version. Send ``If-Match``."""
+    session = current_session()
+    picture = service.get(session, picture_id)
+    blp.check_etag(view(picture), LagesbildSchema)
+    result = service.assess(session, g.tenant, picture, data, current_actor())
+    session.commit()
+    return view(result)
+
+
+@blp.route("/<int:picture_id>/publish", methods=["POST"])
+@tenant_role(Role.COORDINATOR)
+@blp.etag
+@blp.response(200, LagesbildSchema)
+def publish(picture_id: int):
+    """Publish an assessed picture. A cycle's joint picture is published by moving the cycle to published; a
+    later, corrected version of it is published here. Send ``If-Match``."""
+    session = current_session()
+    picture = service.get(session, picture_id)
+    blp.check_etag(view(picture), LagesbildSchema)
+    if picture.cycle_id is not None and cycles.get(session, picture.cycle_id).state not in PUBLISHED_CYCLE:
+        raise Conflict("En cykels lägesbild publiceras genom att cykeln flyttas till published.")
+    service.publish(session, picture)
+    session.commit()
+    return view(picture)
+
+
+@blp.route("/<int:picture_id>/geojson", methods=["GET"])
+@tenant_role(Role.REPORTER)
+@blp.response(200, content_type="application/geo+json")
+def geojson(picture_id: int):
+    """The picture's map: report points and hot spots as a GeoJSON FeatureCollection."""
+    picture = _visible(picture_id)
+    if picture.statistics is None:
+        raise Conflict("Lägesbilden är inte sammanställd.")
+    return to_geojson(picture.statistics)

@@ -1,0 +1,375 @@
+"""Compiling, assessing and publishing lägesbilder.
+
+A picture counts the reports of its scope (the tenant, one area, or one leg's organisations) whose event lies in
+its period (in the tenant's time zone), and compares with the previous period, the one before, and the same
+period a year earlier. A roll-up (model B) sums the pictures it rolls up. Published pictures never change:
+assessing one again makes a new version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session
+
+from core.accounts.actor import Actor
+from core.cycles import periods
+from core.cycles import service as cycles
+from core.cycles.models import Cycle
+from core.db import utcnow
+from core.domain import CompilationStep
+from core.errors import Conflict, DomainError, NotFound
+from core.lagesbild.models import AreaAssessment, Lagesbild
+from core.lagesbild.statistics import Comparison, ReportRow, compile_statistics, merge_statistics
+from core.organisation.models import Area, Organisation
+from core.reports.models import Report
+from core.tenants.models import Tenant
+
+LONG_KINDS = ("monthly", "quarterly", "tertial", "annual")
+PRIORITY_SCALE = (1, 4)  # quarterly/tertial/annual: 4 = the most serious, ranked first
+LABEL_PATTERNS = {
+    "monthly": re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"),
+    "quarterly": re.compile(r"^(\d{4})-Q([1-4])$"),
+    "tertial": re.compile(r"^(\d{4})-T([1-3])$"),
+    "annual": re.compile(r"^(\d{4})$"),
+}
+
+
+# --- periods ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A period as local dates [start, end), with its label and how to step to neighbours."""
+
+    kind: str
+    label: str
+    start: date
+    end: date
+
+    def window(self, zone) -> tuple[datetime, datetime]:
+        return datetime.combine(self.start, time(0), zone), datetime.combine(self.end, time(0), zone)
+
+
+def _months(year: int, month: int, count: int) -> Span:
+    start = date(year, month, 1)
+    end_month = month + count
+    end = date(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1)
+    return Span("", "", start, end)
+
+
+def long_span(kind: str, label: str) -> Span:
+    match = LABEL_PATTERNS[kind].match(label)
+    if match is None:
+        raise DomainError(
+            "Ogiltig period.", {"label": [f"Fel format för {kind}, t.ex. 2024-03, 2024-Q1, 2024-T1, 2024."]}
+        )
+    year = int(match.group(1))
+    number = int(match.group(2)) if kind != "annual" else 1
+    months = {"monthly": (number, 1), "quarterly": (3 * number - 2, 3), "tertial": (4 * number - 3, 4),
+              "annual": (1, 12)}[kind]  # fmt: skip
+    span = _months(year, *months)
+    return Span(kind, label, span.start, span.end)
+
+
+def _shift_long(span: Span, steps: int) -> Span:
+    """The span ``steps`` periods earlier (negative) or later, of the same kind."""
+    length = {"monthly": 1, "quarterly": 3, "tertial": 4, "annual": 12}[span.kind]
+    index = span.start.year * 12 + span.start.month - 1 + steps * length
+    start = _months(index // 12, index % 12 + 1, length)
+    year, month = start.start.year, start.start.month
+    label = {"monthly": f"{year}-{month:02d}", "quarterly": f"{year}-Q{(month - 1) // 3 + 1}",
+             "tertial": f"{year}-T{(month - 1) // 4 + 1}", "annual": f"{year}"}[span.kind]  # fmt: skip
+    return Span(span.kind, label, start.start, start.end)
+
+
+def week_span(period: periods.Period) -> Span:
+    kind = "weekly" if period.weeks == 1 else "fortnightly"
+    return Span(kind, period.label, period.monday, period.monday + timedelta(weeks=period.weeks))
+
+
+def same_weeks_last_year(period: periods.Period) -> periods.Period:
+    """The same ISO week(s) a year earlier; week 53 maps to week 52 in a year that has none."""
+    year, week, _ = period.monday.isocalendar()
+    last_year_weeks = date(year - 1, 12, 28).isocalendar()[1]
+    monday = date.fromisocalendar(year - 1, min(week, last_year_weeks), 1)
+    return periods.Period(monday, period.weeks)
+
+
+def comparison_spans(span: Span, period: periods.Period | None) -> dict[str, Span]:
+    if period is not None:
+        previous = period.previous()
+        return {
+            "previous": week_span(previous),
+            "before_previous": week_span(previous.previous()),
+            "last_year": week_span(same_weeks_last_year(period)),
+        }
+    return {
+        "previous": _shift_long(span, -1),
+        "before_previous": _shift_long(span, -2),
+        "last_year": _shift_long(span, -12 // {"monthly": 1, "quarterly": 3, "tertial": 4, "annual": 12}[span.kind]),
+    }
+
+
+# --- reading reports -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # tenant | area | leg
+    area_id: int | None = None
+    leg: str | None = None
+
+    def apply(self, statement: Select) -> Select:
+        if self.kind == "area":
+            return statement.where(Report.area_id == self.area_id)
+        if self.kind == "leg":
+            legs = select(Organisation.id).where(Organisation.leg == self.leg)
+            return statement.where(Report.organisation_id.in_(legs))
+        return statement
+
+
+def _rows(session: Session, scope: Scope, start: datetime, end: datetime) -> list[ReportRow]:
+    statement = scope.apply(
+        select(
+            Report.id, Report.item_key, Report.theme, Report.positive, Area.key, Organisation.key, Report.occurred_at,
+            Report.lat, Report.lon, Report.place_text, Report.severity,
+        )
+        .join(Area, Area.id == Report.area_id)
+        .outerjoin(Organisation, Organisation.id == Report.organisation_id)
+        .where(Report.occurred_at >= start, Report.occurred_at < end)
+    )  # fmt: skip
+    return [ReportRow(*row) for row in session.execute(statement)]
+
+
+def _comparison(session: Session, scope: Scope, span: Span, zone) -> Comparison:
+    start, end = span.window(zone)
+    theme = func.coalesce(Report.theme, "positiv")
+    statement = scope.apply(
+        select(theme, Report.item_key, Area.key, func.count())
+        .join(Area, Area.id == Report.area_id)
+        .where(Report.occurred_at >= start, Report.occurred_at < end)
+        .group_by(theme, Report.item_key, Area.key)
+    )
+    by_theme: Counter[str] = Counter()
+    by_item: Counter[str] = Counter()
+    by_area: Counter[str] = Counter()
+    for theme_key, item_key, area_key, count in session.execute(statement):
+        by_theme[theme_key] += count
+        by_item[item_key] += count
+        by_area[area_key] += count
+    return Comparison(span.label, sum(by_theme.values()), dict(by_theme), dict(by_item), dict(by_area))
+
+
+def statistics_for(
+    session: Session, tenant: Tenant, scope: Scope, span: Span, period: periods.Period | None
+) -> dict[str, Any]:
+    zone = periods.zone(tenant.cadence)
+    start, end = span.window(zone)
+    comparisons = {
+        name: _comparison(session, scope, other, zone) for name, other in comparison_spans(span, period).items()
+    }
+    statistics = compile_statistics(_rows(session, scope, start, end), zone=zone, comparisons=comparisons)
+    if span.kind in LONG_KINDS:
+        statistics["by_area_theme"] = _by_area_theme(statistics["rows"])
+    return statistics
+
+
+def _by_area_theme(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """The tertial summary: per area, counts per theme (Botkyrka's six themes, positives apart)."""
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        table[row["area_key"]][row["theme"] or "positiv"] += 1
+    return {area: dict(sorted(counts.items())) for area, counts in sorted(table.items())}
+
+
+# --- pictures --------------------------------------------------------------------------------------------------
+
+
+def get(session: Session, picture_id: int) -> Lagesbild:
+    picture = session.scalar(select(Lagesbild).where(Lagesbild.id == picture_id))
+    if picture is None:
+        raise NotFound("Lägesbilden finns inte.")
+    return picture
+
+
+def _latest(session: Session, series: str) -> Lagesbild | None:
+    return session.scalar(select(Lagesbild).where(Lagesbild.series == series).order_by(Lagesbild.version.desc()))
+
+
+def _store(session: Session, series: str, fields: dict[str, Any], statistics: dict[str, Any], user_id: int | None):
+    """Put freshly compiled statistics into the series' picture: in place while unpublished, else a new version."""
+    latest = _latest(session, series)
+    if latest is None or latest.status == "published":
+        picture = Lagesbild(
+            series=series,
+            version=1 if latest is None else latest.version + 1,
+            supersedes_id=None if latest is None else latest.id,
+            **fields,
+        )
+        session.add(picture)
+    else:
+        picture = latest
+        picture.revision += 1
+    picture.statistics, picture.status = statistics, "compiled"
+    picture.compiled_by, picture.compiled_at = user_id, utcnow()
+    session.flush()
+    return picture
+
+
+def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: CompilationStep, user_id: int | None):
+    """Compile one step of a cycle's plan (see ``core.cycles``): a fresh count, or the roll-up of earlier steps."""
+    period = periods.Period(cycle.period_start, cycle.weeks)
+    span = week_span(period)
+    pictures = cycles.latest_pictures(session, cycle)
+    missing = [key for key in step.after if key not in pictures or pictures[key].status not in cycles.COMPILED]
+    if missing:
+        raise Conflict(f"Sammanställ först: {', '.join(missing)}.", {"steps": missing})
+    area = session.scalar(select(Area).where(Area.key == step.area)) if step.area else None
+    scope = Scope(step.scope, area.id if area else None, step.leg)
+    if step.rollup:
+        zone = periods.zone(tenant.cadence)
+        comparisons = {
+            name: _comparison(session, scope, other, zone) for name, other in comparison_spans(span, period).items()
+        }
+        statistics = merge_statistics([pictures[key].statistics for key in step.after], comparisons=comparisons,
+                                      zone=zone)  # fmt: skip
+        statistics["rolled_up"] = [pictures[key].id for key in step.after]
+    else:
+        statistics = statistics_for(session, tenant, scope, span, period)
+    fields = {
+        "kind": span.kind, "label": span.label, "title": f"{step.title} {span.label}", "scope": step.scope,
+        "leg": step.leg, "area_id": scope.area_id, "cycle_id": cycle.id, "step": step.key,
+        "period_start": span.start, "period_end": span.end,
+    }  # fmt: skip
+    return _store(session, cycles.series(cycle, step), fields, statistics, user_id)
+
+
+def compile_long(session: Session, tenant: Tenant, kind: str, label: str, area_id: int | None, user_id: int | None):
+    """A monthly, quarterly, tertial or annual picture for the tenant or one area."""
+    span = long_span(kind, label)
+    scope = Scope("area", area_id) if area_id else Scope("tenant")
+    if area_id is not None and session.scalar(select(Area.id).where(Area.id == area_id)) is None:
+        raise DomainError("Området finns inte.", {"area": ["Finns inte."]})
+    statistics = statistics_for(session, tenant, scope, span, None)
+    statistics["weeklies"] = _weeklies(session, span)
+    names = {"monthly": "Månadsanalys", "quarterly": "Kvartalsanalys", "tertial": "Tertialanalys",
+             "annual": "Årsanalys"}  # fmt: skip
+    fields = {
+        "kind": kind, "label": label, "title": f"{names[kind]} {label}", "scope": scope.kind, "leg": None,
+        "area_id": area_id, "cycle_id": None, "step": None, "period_start": span.start, "period_end": span.end,
+    }  # fmt: skip
+    return _store(session, f"{kind}:{label}:{area_id or 'tenant'}", fields, statistics, user_id)
+
+
+def _weeklies(session: Session, span: Span) -> list[dict[str, Any]]:
+    """The published weekly pictures of the period, with the colour each area was given."""
+    published = session.scalars(
+        select(Lagesbild)
+        .where(Lagesbild.kind.in_(("weekly", "fortnightly")), Lagesbild.status == "published")
+        .where(Lagesbild.period_start >= span.start, Lagesbild.period_start < span.end)
+        .order_by(Lagesbild.period_start)
+    ).all()
+    colours: dict[int, dict[str, str]] = defaultdict(dict)
+    if published:
+        for assessment, area_key in session.execute(
+            select(AreaAssessment, Area.key)
+            .join(Area, Area.id == AreaAssessment.area_id)
+            .where(AreaAssessment.lagesbild_id.in_([p.id for p in published]))
+        ):
+            colours[assessment.lagesbild_id][area_key] = assessment.label
+    return [{"id": p.id, "label": p.label, "scope": p.scope, "areas": colours.get(p.id, {})} for p in published]
+
+
+# --- assessment and publication ---------------------------------------------------------------------------------
+
+
+def assess(session: Session, tenant: Tenant, picture: Lagesbild, assessment: dict[str, Any], actor: Actor):
+    """Record the joint assessment (fig 10.3). On a published picture this makes a new version."""
+    if picture.status == "draft" or picture.statistics is None:
+        raise Conflict("Lägesbilden är inte sammanställd.")
+    if picture.cycle_id is not None:
+        cycle = cycles.get(session, picture.cycle_id)
+        cycles.authorize(session, actor, cycles.rule(tenant, cycle, "assessed").groups, "bedöma lägesbilden")
+    elif not actor.may_act_for_others:
+        raise DomainError("Du får inte bedöma lägesbilden.", status=403)
+    scale_kind, labels = _scale(tenant, picture)
+    areas = {a.id: a for a in session.scalars(select(Area))}
+    errors: dict[str, list[str]] = {}
+    for index, entry in enumerate(assessment.get("areas", [])):
+        if entry["area"] not in areas:
+            errors[f"areas.{index}.area"] = ["Området finns inte."]
+        if not 1 <= entry["level"] <= len(labels):
+            errors[f"areas.{index}.level"] = [f"Ange 1–{len(labels)} ({', '.join(labels)})."]
+    if errors:
+        raise DomainError("Ogiltig bedömning.", errors)
+    if picture.status == "published":
+        picture = _new_version(session, picture)
+    session.execute(delete(AreaAssessment).where(AreaAssessment.lagesbild_id == picture.id))
+    for entry in assessment.get("areas", []):
+        session.add(AreaAssessment(
+            area_id=entry["area"], lagesbild_id=picture.id, cycle_id=picture.cycle_id, scale=scale_kind,
+            value=entry["level"], label=labels[entry["level"] - 1], period=picture.label,
+            comment=entry.get("conditions", ""), assessed_by=actor.user_id,
+        ))  # fmt: skip
+    picture.assessment, picture.status, picture.revision = assessment, "assessed", picture.revision + 1
+    session.flush()
+    return picture
+
+
+def _scale(tenant: Tenant, picture: Lagesbild) -> tuple[str, list[str]]:
+    if picture.kind in LONG_KINDS:
+        return "priority", [str(n) for n in range(PRIORITY_SCALE[0], PRIORITY_SCALE[1] + 1)]
+    return "colour", list(tenant.assessment_scale)
+
+
+def _new_version(session: Session, picture: Lagesbild) -> Lagesbild:
+    copy = Lagesbild(
+        **{c: getattr(picture, c) for c in ("series", "kind", "label", "title", "scope", "leg", "area_id", "cycle_id",
+                                            "step", "period_start", "period_end", "statistics", "compiled_by",
+                                            "compiled_at")},
+        version=picture.version + 1,
+        supersedes_id=picture.id,
+        status="compiled",
+    )  # fmt: skip
+    session.add(copy)
+    session.flush()
+    return copy
+
+
+def publish(session: Session, picture: Lagesbild) -> Lagesbild:
+    if picture.status == "published":
+        raise Conflict("Lägesbilden är redan publicerad.")
+    if picture.status != "assessed":
+        raise Conflict("Bara en bedömd lägesbild kan publiceras.", {"status": [picture.status]})
+    newer = session.scalar(
+        select(Lagesbild.id).where(Lagesbild.series == picture.series, Lagesbild.version > picture.version)
+    )
+    if newer is not None:
+        raise Conflict("Det finns en nyare version av lägesbilden.")
+    picture.status, picture.published_at, picture.revision = "published", utcnow(), picture.revision + 1
+    session.flush()
+    return picture
+
+
+def history(session: Session, area_ids: list[int], scale: str, limit: int = 10) -> dict[int, list[dict[str, Any]]]:
+    """The latest assessments of each area on ``scale``, newest first."""
+    result: dict[int, list[dict[str, Any]]] = {area_id: [] for area_id in area_ids}
+    if not area_ids:
+        return result
+    rows = session.scalars(
+        select(AreaAssessment)
+        .where(AreaAssessment.area_id.in_(area_ids), AreaAssessment.scale == scale)
+        .order_by(AreaAssessment.assessed_at.desc(), AreaAssessment.id.desc())
+    )
+    for row in rows:
+        if len(result[row.area_id]) < limit:
+            result[row.area_id].append(
+                {"period": row.period, "value": row.value, "label": row.label, "lagesbild": row.lagesbild_id}
+            )
+    return result

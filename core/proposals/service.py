@@ -1,0 +1,77 @@
+"""Proposals beyond a group's mandate, routed by the org model and tracked until answered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.accounts.actor import Actor
+from core.cycles.models import Cycle
+from core.db import utcnow
+from core.domain import ProposalRoute
+from core.errors import Conflict, DomainError, NotFound
+from core.lagesbild.models import Lagesbild
+from core.organisation.models import Area, Group
+from core.proposals.models import Proposal
+from core.tenants.models import Tenant
+from core.tenants.onboarding import tenant_info
+
+
+def route(tenant: Tenant, from_group: str | None) -> ProposalRoute:
+    pm = current_app.extensions["est.plugins"]
+    answer = pm.for_tenant(tenant_info(tenant), "est_proposal_route")(tenant=tenant_info(tenant), from_group=from_group)
+    return answer or ProposalRoute(kind="forwarding_form", department_required=True)
+
+
+def get(session: Session, proposal_id: int) -> Proposal:
+    proposal = session.scalar(select(Proposal).where(Proposal.id == proposal_id))
+    if proposal is None:
+        raise NotFound("Förslaget finns inte.")
+    return proposal
+
+
+def create(session: Session, tenant: Tenant, data: dict[str, Any], actor: Actor) -> Proposal:
+    errors: dict[str, list[str]] = {}
+    for field, model in (("cycle", Cycle), ("lagesbild", Lagesbild), ("area", Area)):
+        if data[field] is not None and session.scalar(select(model.id).where(model.id == data[field])) is None:
+            errors[field] = ["Finns inte."]
+    groups = set(session.scalars(select(Group.key).where(Group.active)))
+    if data["from_group"] is not None and data["from_group"] not in groups:
+        errors["from_group"] = ["Gruppen finns inte."]
+    path = route(tenant, data["from_group"])
+    if path.department_required and not data["department"]:
+        errors["department"] = ["Ange förvaltningen som blanketten skickas till."]
+    if path.group is not None and path.group not in groups:
+        errors["from_group"] = [f"Organisationsmodellen skickar förslaget till {path.group}, som saknas."]
+    if errors:
+        raise DomainError("Förslaget kunde inte tas emot.", errors)
+    proposal = Proposal(
+        kind=path.kind, title=data["title"], description=data["description"], from_group=data["from_group"],
+        target_group=path.group, department=data["department"] if path.group is None else None,
+        cycle_id=data["cycle"], lagesbild_id=data["lagesbild"], area_id=data["area"], created_by=actor.user_id,
+    )  # fmt: skip
+    session.add(proposal)
+    session.flush()
+    return proposal
+
+
+def answer(session: Session, proposal: Proposal, data: dict[str, Any], actor: Actor) -> Proposal:
+    """A group decides (accepted/rejected) on a proposal sent to it — only its members or a tenant admin; a
+    forwarding form gets the department's reply (answered), recorded by a coordinator."""
+    if proposal.status != "open":
+        raise Conflict(f"Förslaget är redan {proposal.status}.")
+    if proposal.kind == "forwarding_form":
+        if data["status"] != "answered":
+            raise DomainError("En vidareförmedlingsblankett besvaras (answered).", {"status": ["answered"]})
+    else:
+        if data["status"] == "answered":
+            raise DomainError("Ett förslag bifalls eller avslås.", {"status": ["accepted", "rejected"]})
+        if not actor.is_admin and proposal.target_group not in actor.groups(session):
+            raise DomainError(f"Bara {proposal.target_group} beslutar om förslaget.", status=403)
+    proposal.status, proposal.answer = data["status"], data["answer"]
+    proposal.answered_by, proposal.answered_at, proposal.revision = actor.user_id, utcnow(), proposal.revision + 1
+    session.flush()
+    return proposal
