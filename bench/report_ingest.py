@@ -697,6 +697,7 @@ def machine(database: str) -> dict[str, str]:
         "python": sys.version.split()[0],
         "postgresql": version,
         "database": database,
+        "loadavg": "/".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
 
@@ -799,7 +800,8 @@ def print_summary(outcome: Outcome) -> list[str]:
     print("=" * 100)
     print("SUMMARY  report_ingest")
     print(f"command:  {outcome.command}")
-    print("machine:  " + ", ".join(f"{k} {v}" for k, v in outcome.machine.items()))
+    print("machine:  " + ", ".join(f"{k} {v}" for k, v in outcome.machine.items()) + " (at start)")
+    print("loadavg:  " + "/".join(f"{x:.2f}" for x in os.getloadavg()) + " (now; 1/5/15 min)")
     if outcome.requests:
         print(
             f"load:     {outcome.rounds} rounds x {outcome.requests} requests per server, {outcome.threads} client "

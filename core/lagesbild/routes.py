@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, url_for
+from flask import g, jsonify, url_for
 from sqlalchemy import select
 
 from core.accounts.actor import current_actor
@@ -48,7 +48,8 @@ def view(picture: Lagesbild) -> dict[str, Any]:
             ({"area": e["area"], "priority": e["level"]} for e in picture.assessment["areas"]),
             key=lambda entry: (-entry["priority"], entry["area"]),
         )
-    return {**vars(picture), "history": service.history(session, areas, scale), "ranking": ranking}
+    history = service.history(session, areas, scale, until=picture.published_at)
+    return {**vars(picture), "history": history, "ranking": ranking}
 
 
 @blp.route("", methods=["GET"])
@@ -169,4 +170,6 @@ def geojson(picture_id: int):
     picture = _visible(picture_id)
     if picture.statistics is None:
         raise Conflict("Lägesbilden är inte sammanställd.")
-    return to_geojson(picture.statistics)
+    response = jsonify(to_geojson(picture.statistics))
+    response.mimetype = "application/geo+json"
+    return response

@@ -357,16 +357,18 @@ def publish(session: Session, picture: Lagesbild) -> Lagesbild:
     return picture
 
 
-def history(session: Session, area_ids: list[int], scale: str, limit: int = 10) -> dict[int, list[dict[str, Any]]]:
-    """The latest assessments of each area on ``scale``, newest first."""
+def history(
+    session: Session, area_ids: list[int], scale: str, until: datetime | None = None, limit: int = 10
+) -> dict[int, list[dict[str, Any]]]:
+    """The latest assessments of each area on ``scale``, newest first — up to ``until`` (a published picture
+    shows the history as it was when it was published, so it never changes)."""
     result: dict[int, list[dict[str, Any]]] = {area_id: [] for area_id in area_ids}
     if not area_ids:
         return result
-    rows = session.scalars(
-        select(AreaAssessment)
-        .where(AreaAssessment.area_id.in_(area_ids), AreaAssessment.scale == scale)
-        .order_by(AreaAssessment.assessed_at.desc(), AreaAssessment.id.desc())
-    )
+    statement = select(AreaAssessment).where(AreaAssessment.area_id.in_(area_ids), AreaAssessment.scale == scale)
+    if until is not None:
+        statement = statement.where(AreaAssessment.assessed_at <= until)
+    rows = session.scalars(statement.order_by(AreaAssessment.assessed_at.desc(), AreaAssessment.id.desc()))
     for row in rows:
         if len(result[row.area_id]) < limit:
             result[row.area_id].append(
