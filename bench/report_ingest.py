@@ -167,7 +167,8 @@ class Server:
         self.name = name
         self.port = free_port()
         self.command = [
-            str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{self.port}", "--timeout", str(GUNICORN_TIMEOUT), app,
+            str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{self.port}", "--timeout", str(GUNICORN_TIMEOUT),
+            "--no-control-socket", app,
         ]  # fmt: skip
         self.env = env
         self.logfile = logdir / f"{name}.log"
@@ -279,6 +280,8 @@ def load(name: str, port: int, path: str, body: bytes, headers: dict[str, str], 
 
 
 def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
@@ -936,6 +939,8 @@ def main() -> int:
     parser.add_argument("--user-id", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--area-id", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.threads < 1 or args.rounds < 1 or args.requests < 0 or args.rows < 0:
+        parser.error("--threads and --rounds must be at least 1; --requests and --rows not negative")
     if args.direct_import:
         direct_import(args.direct_import, args.tenant_id, args.user_id, args.profile)
         return 0

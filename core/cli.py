@@ -119,9 +119,11 @@ def register_cli(app: Flask) -> None:
         upgrade(settings)
         results = sync(Path(settings.tenants_dir), current_app.extensions["est.plugins"])
         seed_demo_accounts([slug for slug, _ in results], settings.demo_password)
-        from core.cycles.jobs import tick
+        from core.cycles.jobs import TICK_SECONDS, tick
 
-        tick()  # open this and last period's cycles at once; `est cron` (or `est cycles tick`) keeps them going
+        tick()  # open this and last period's cycles now
+        if not settings.redis_url:  # embedded: no `est cron`, so keep the cycles going from here
+            _every(TICK_SECONDS, tick, current_app._get_current_object())
         base = f"http://127.0.0.1:{port}"
         click.echo(f"est kör med {len(results)} kommuner: {', '.join(slug for slug, _ in results)}")
         click.echo(f"Logga in: {base}/login   API-dokumentation: {base}/api/v1/docs")
@@ -136,6 +138,24 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(tenants_group)
     app.cli.add_command(users_group)
     app.cli.add_command(cycles_group)
+
+
+def _every(seconds: int, task, app: Flask) -> None:
+    """Run ``task`` every ``seconds`` in a daemon thread, in its own app context (the embedded scheduler)."""
+    import logging
+    import threading
+    import time
+
+    def loop() -> None:
+        while True:
+            time.sleep(seconds)
+            try:
+                with app.app_context():
+                    task()
+            except Exception:
+                logging.getLogger(__name__).exception("housekeeping failed; trying again in %s s", seconds)
+
+    threading.Thread(target=loop, name="est-housekeeping", daemon=True).start()
 
 
 def _create_app() -> Flask:

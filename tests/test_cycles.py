@@ -41,10 +41,14 @@ def test_model_a_legs_compile_their_own_then_the_rota_leg_compiles_the_joint_pic
     assert t.move(cycle["id"], "compiling", outsider).status_code == 403  # not in the koordinatorsgrupp
     assert t.move(cycle["id"], "compiling", kommun).status_code == 200
     assert t.compile(cycle["id"], "part_polis", kommun).status_code == 403  # each leg compiles its own
+    correction = api.request("PATCH", f"{t.base}/reports/1", reporters["kommun"], json={"severity": 3})
+    assert correction.status_code == 200  # still open: nothing compiled yet
     assert t.compile(cycle["id"], "gemensam", polis).status_code == 409  # the parts come first
     parts = [t.compiled(cycle["id"], f"part_{leg}", token)
              for leg, token in (("kommun", kommun), ("polis", polis), ("fastighetsforetag", bostader))]  # fmt: skip
     assert [p["statistics"]["total"] for p in parts] == [1, 2, 3]
+    locked = api.request("PATCH", f"{t.base}/reports/1", reporters["kommun"], json={"severity": 1})
+    assert locked.status_code == 409  # compiled: the report is now part of a picture
     assert t.compile(cycle["id"], "gemensam", kommun).status_code == 403  # this period polis compiles
     joint = t.compiled(cycle["id"], "gemensam", polis)
     assert joint["statistics"]["total"] == 6 and joint["status"] == "compiled"
@@ -54,6 +58,8 @@ def test_model_a_legs_compile_their_own_then_the_rota_leg_compiles_the_joint_pic
     assert t.move(cycle["id"], "assessed", polis).status_code == 200
     late_edit = api.request("PATCH", f"{t.base}/reports/1", reporters["kommun"], json={"severity": 1})
     assert late_edit.status_code == 409  # compiled: the reporters' reports are now part of the picture
+    late = t.report(reporters["kommun"], area="norr", at="2024-03-15T23:00:00+01:00")
+    assert late["late"] is True  # a new report after the deadline is still accepted, marked late
     assert t.move(cycle["id"], "published", bostader).status_code == 200
     assert t.picture(joint["id"])["status"] == "published"
     assert t.move(cycle["id"], "closed", kommun).status_code == 200

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core.accounts.models import Membership
 from core.notifications.service import notify
 from core.organisation.models import Area
-from core.tenancy import TenancyError, current_session, platform_scope, tenant_context
+from core.tenancy import TenancyError, TenantScoped, current_session, platform_scope, tenant_context
 from core.tenants.models import Tenant
 from tests.helpers import Api, assert_tenant_wall, tenant_level_rules
 
@@ -110,3 +110,12 @@ def test_insert_for_another_tenant_is_refused(app, api: Api) -> None:
             db.add(area)
             db.flush()
             assert area.tenant_id == alfa
+
+
+def test_every_tenant_owned_table_has_row_level_security() -> None:
+    """A new tenant-owned table must be listed in its migration's TENANT_TABLES (and so get the RLS policy)."""
+    from core.migrations.versions import TENANT_TABLES
+    from core.models import Base
+
+    owned = {mapper.class_.__tablename__ for mapper in Base.registry.mappers if issubclass(mapper.class_, TenantScoped)}
+    assert owned == set(TENANT_TABLES)

@@ -21,7 +21,8 @@ class CycleState(StrEnum):
     CLOSED = "closed"
 
 
-# Reports of a period can be created and edited by their reporters until its picture has been compiled.
+# A period's reports can be corrected while it collects, and while it compiles until a first picture of it is
+# compiled; after that they are part of a picture. (New, late reports are always accepted.)
 OPEN_FOR_EDITS = frozenset({CycleState.COLLECTING, CycleState.COMPILING})
 
 

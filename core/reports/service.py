@@ -22,6 +22,7 @@ from core.cycles import periods
 from core.cycles.models import OPEN_FOR_EDITS, Cycle
 from core.db import utcnow
 from core.errors import Conflict, DomainError
+from core.lagesbild.models import Lagesbild
 from core.organisation.models import Area, Organisation, ReporterFunction
 from core.reports import geo
 from core.reports.models import Report
@@ -51,6 +52,13 @@ class ReportingContext:
         self.functions = {f.key: f for f in session.scalars(select(ReporterFunction))}
         self.function_ids = {f.id: f for f in self.functions.values()}
         self.cycles = {c.period: c for c in session.scalars(select(Cycle))}
+        self.compiled_cycles = set(
+            session.scalars(
+                select(Lagesbild.cycle_id)
+                .where(Lagesbild.cycle_id.is_not(None), Lagesbild.status != "draft")
+                .distinct()
+            )
+        )
         self._versions: dict[int, ChecklistVersion] = {self.version.id: self.version}
 
     # --- checking one report --------------------------------------------------------------------------
@@ -180,8 +188,9 @@ class ReportingContext:
     # --- edits -----------------------------------------------------------------------------------------
 
     def assert_open(self, period: str) -> None:
+        """Reports can be corrected until their period's picture is compiled."""
         cycle = self.cycles.get(period)
-        if cycle is not None and cycle.state not in OPEN_FOR_EDITS:
+        if cycle is not None and (cycle.state not in OPEN_FOR_EDITS or cycle.id in self.compiled_cycles):
             raise Conflict(f"Perioden {period} är sammanställd; rapporten kan inte längre ändras.")
 
 
