@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A request that cannot be carried out as asked. ``errors`` maps field names to messages."""
@@ -28,3 +30,13 @@ class PersonalDataError(DomainError):
     """Free text carried an identifier of a person. The message names the field and kind, never the value."""
 
     status = 422
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested messages as ``{"areas.2.key": [...]}``: one dotted field path per error."""
+    if isinstance(messages, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            flat.update(flatten_messages(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    return {prefix or "_schema": [str(m) for m in messages] if isinstance(messages, list) else [str(messages)]}

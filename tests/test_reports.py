@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.cycle_helpers import FUNCTIONS, ORGANISATIONS
 from tests.helpers import Api
-
-ORGANISATIONS_C = [
-    {"key": "kommun", "name": "Malmö stad", "leg": "kommun"},
-    {"key": "polis", "name": "Polisen", "leg": "polis"},
-    {"key": "mkb", "name": "MKB", "leg": "fastighetsforetag"},
-]
-FUNCTIONS_C = [
-    {"key": "omradespolis", "name": "Områdespolis", "category": "polis", "organisation": "polis"},
-    {"key": "husvard", "name": "Husvärd", "category": "fastighetsbolag", "organisation": "mkb"},
-    {"key": "fritidsgard", "name": "Fritidsgård", "category": "kommun", "organisation": "kommun"},
-]
 
 
 def _member(api: Api, slug: str, email: str, role: str, function: str | None = None) -> str:
@@ -24,7 +14,7 @@ def _member(api: Api, slug: str, email: str, role: str, function: str | None = N
         admin = api.user(f"admin-{function}@{slug}.test", tenant=slug, role="admin")
         members = api.get(f"/api/v1/tenants/{slug}/members?page_size=200", admin).get_json()["items"]
         member = next(m for m in members if m["email"] == email)
-        organisation = next(f["organisation"] for f in FUNCTIONS_C if f["key"] == function)
+        organisation = next(f["organisation"] for f in FUNCTIONS if f["key"] == function)
         response = api.request(
             "PATCH",
             f"/api/v1/tenants/{slug}/members/{member['id']}",
@@ -55,20 +45,20 @@ def _body(area: int, **changes) -> dict:
     ("variant", "item"), [("orebro", "brand"), ("boras", "anlagd_brand"), ("malmo", "bostad_klotter_skadegorelse")]
 )
 def test_each_variant_can_be_reported_against(api: Api, variant: str, item: str) -> None:
-    api.onboard("alfa", checklist=variant, organisations=ORGANISATIONS_C, reporter_functions=FUNCTIONS_C)
-    reporter = _member(api, "alfa", "husvard@alfa.test", "reporter", "husvard")
+    api.onboard("alfa", checklist=variant, organisations=ORGANISATIONS, reporter_functions=FUNCTIONS)
+    reporter = _member(api, "alfa", "husvard@alfa.test", "reporter", "husvardar")
     area = _area(api, "alfa", reporter)
     response = api.post("/api/v1/tenants/alfa/reports", reporter, json=_body(area, item=item))
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
-    assert body["item"] == item and body["organisation"] == "mkb" and body["reporter_function"] == "husvard"
+    assert body["item"] == item and body["organisation"] == "bostader" and body["reporter_function"] == "husvardar"
     assert body["week"] == "2024-W11" and body["period"] == "2024-W11" and body["severity_label"] == "Hög"
 
 
 def test_malmo_sections_are_answered_by_their_party(api: Api) -> None:
-    api.onboard("alfa", checklist="malmo", organisations=ORGANISATIONS_C, reporter_functions=FUNCTIONS_C)
+    api.onboard("alfa", checklist="malmo", organisations=ORGANISATIONS, reporter_functions=FUNCTIONS)
     police = _member(api, "alfa", "polis@alfa.test", "reporter", "omradespolis")
-    housing = _member(api, "alfa", "husvard@alfa.test", "reporter", "husvard")
+    housing = _member(api, "alfa", "husvard@alfa.test", "reporter", "husvardar")
     area = _area(api, "alfa", police)
     assert api.post("/api/v1/tenants/alfa/reports", police, json=_body(area, item="skjutningar")).status_code == 201
     refused = api.post("/api/v1/tenants/alfa/reports", housing, json=_body(area, item="skjutningar"))

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.actor import Actor
 from core.accounts.models import Membership, Role, User
-from core.errors import DomainError
+from core.errors import DomainError, flatten_messages
 from core.jobs import JobContext
 from core.reports.models import Report, ReportImport
 from core.reports.schemas import ReportInSchema
@@ -218,17 +218,8 @@ class RowReader:
         try:
             data = self.schema.load(self.input(row))
         except ma.ValidationError as error:
-            raise ReportErrors("Ogiltig rad.", _flatten(error.messages)) from error
+            raise ReportErrors("Ogiltig rad.", flatten_messages(error.messages)) from error
         return self.context.values(data)
-
-
-def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    if isinstance(messages, dict):
-        flat: dict[str, list[str]] = {}
-        for key, value in messages.items():
-            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-        return flat
-    return {prefix: [str(m) for m in messages] if isinstance(messages, list) else [str(messages)]}
 
 
 # What makes two rows the same report (lateness and the checklist version used do not).

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.checklists import service as checklists
 from core.distribution.models import DistributionList, DistributionRecipient
 from core.domain import Leg, TenantShape
-from core.errors import DomainError
+from core.errors import DomainError, flatten_messages
 from core.organisation.models import Area, Group, GroupOrganisation, Organisation, ReporterFunction
 from core.plugin_api import TenantInfo
 from core.registry.manager import EstPluginManager
@@ -30,20 +30,11 @@ class OnboardingError(DomainError):
     """The document is invalid. ``errors`` maps dotted field paths to messages."""
 
 
-def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
-    if isinstance(errors, dict):
-        flat: dict[str, list[str]] = {}
-        for key, value in errors.items():
-            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-        return flat
-    return {prefix or "_schema": list(errors) if isinstance(errors, list) else [str(errors)]}
-
-
 def validate(document: dict[str, Any], pm: EstPluginManager) -> dict[str, Any]:
     try:
         spec = TenantSpecSchema().load(document)
     except ma.ValidationError as error:
-        raise OnboardingError("Ogiltigt introduktionsdokument.", _flatten(error.messages)) from error
+        raise OnboardingError("Ogiltigt introduktionsdokument.", flatten_messages(error.messages)) from error
     errors: dict[str, list[str]] = {}
     model = pm.org_models.get(spec["org_model"])
     if model is None:
