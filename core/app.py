@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     app.config["SECRET_KEY"] = settings.secret_key
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024  # imports: 100,000 rows of CSV are about 15 MB
     app.json.ensure_ascii = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)

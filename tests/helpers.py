@@ -120,8 +120,11 @@ def assert_tenant_wall(api: Api, rule: str, method: str, *, a: str, b: str, a_to
     response = api.request(method, url(a, min(a_ids) if params else None), b_token, json=body, headers=dict(headers))
     assert response.status_code == 404, (method, rule, response.status_code)
     if not params and method == "GET":
-        b_ids = _ids(api.get(url(b, None), b_token).get_json())
+        payload = api.get(url(b, None), b_token).get_json()
+        b_ids = _ids(payload)
         assert not (a_ids & b_ids), f"{rule}: {b} reads {a}'s ids {a_ids & b_ids}"
+        if isinstance(payload, dict) and "total" in payload and payload["total"] <= payload["page_size"]:
+            assert payload["total"] == len(payload["items"]), f"{rule}: the total counts other tenants' rows"
     if params:
         missing = api.request(method, url(b, 2**31 - 1), b_token, json=body, headers=dict(headers))
         assert 400 <= missing.status_code < 500, (method, rule, missing.status_code)
