@@ -756,6 +756,9 @@ def summary(outcome: Outcome) -> list[tuple[str, str, str, str, str]]:
     est, floor = outcome.est, outcome.floor
     if est.rounds and floor.rounds:
         ratio = est.throughput / floor.throughput
+        per_round = " ".join(
+            f"{e.throughput / f.throughput:.2f}" for e, f in zip(est.rounds, floor.rounds, strict=True)
+        )
         lines += [
             ("POST report throughput, req/s (median)", f"{est.throughput:.1f}", f"{floor.throughput:.1f}", "", ""),
             ("  p50 latency, ms", f"{percentile(est.latencies, 0.5) * 1000:.1f}",
@@ -765,6 +768,7 @@ def summary(outcome: Outcome) -> list[tuple[str, str, str, str, str]]:
             ("  errors (non-201)", str(len(est.errors)), str(len(floor.errors)), "0",
              verdict(not est.errors and not floor.errors)),
             ("  throughput ratio est/floor", f"{ratio:.2f}", "", f">= {TARGET_RATIO}", verdict(ratio >= TARGET_RATIO)),
+            ("  ratio per round (machine noise)", per_round, "", "", "info"),
         ]  # fmt: skip
     full = outcome.rows == FULL_ROWS
     if outcome.api_import is not None:

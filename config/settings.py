@@ -29,7 +29,6 @@ class Settings:
     tenants_dir: str = str(REPO_ROOT / "tenants")
     default_language: str = "sv"
     token_ttl_days: int = 90
-    max_page_size: int = 200
     # Demo only: the password of the seeded demo accounts.
     demo_password: str = "demo"
 

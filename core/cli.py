@@ -58,10 +58,10 @@ def register_cli(app: Flask) -> None:
     @users_group.command("create")
     @click.argument("email")
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-    @click.option("--platform-admin", is_flag=True)
+    @click.option("--platform-admin/--no-platform-admin", default=None, help="Default: leave as it is.")
     @click.option("--tenant", help="slug of a tenant to add the user to")
     @click.option("--role", type=click.Choice(["reporter", "coordinator", "admin"]), default="reporter")
-    def users_create(email: str, password: str, platform_admin: bool, tenant: str | None, role: str) -> None:
+    def users_create(email: str, password: str, platform_admin: bool | None, tenant: str | None, role: str) -> None:
         """Create a user (or reset its password), optionally as a member of a tenant."""
         from core.accounts.seed import ensure_member
         from core.accounts.service import upsert_user
@@ -116,6 +116,8 @@ def register_cli(app: Flask) -> None:
         from core.tenants.files import sync
 
         settings = _settings()
+        if not settings.embedded:
+            raise click.ClickException("`est demo` seeds demo accounts and runs only on the embedded database.")
         upgrade(settings)
         results = sync(Path(settings.tenants_dir), current_app.extensions["est.plugins"])
         seed_demo_accounts([slug for slug, _ in results], settings.demo_password)

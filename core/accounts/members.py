@@ -18,7 +18,7 @@ def _key_to_id(session: Session, model: type, key: str | None, field: str) -> in
         return None
     row_id = session.scalar(select(model.id).where(model.key == key, model.active.is_(True)))
     if row_id is None:
-        raise DomainError(f"Okänd nyckel '{key}'.", {field: [f"Okänd nyckel '{key}'."]})
+        raise DomainError("Okänd nyckel.", {field: ["Okänd nyckel."]})
     return row_id
 
 

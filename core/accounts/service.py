@@ -40,15 +40,17 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def upsert_user(session: Session, email: str, password: str, *, platform_admin: bool = False) -> User:
-    """Create the user, or reset the password and admin flag of an existing one."""
+def upsert_user(session: Session, email: str, password: str, *, platform_admin: bool | None = None) -> User:
+    """Create the user, or reset the password of an existing one. ``platform_admin`` None keeps the flag as it is
+    (a new user is not a platform admin)."""
     email = normalise_email(email)
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
-        user = User(email=email, password_hash="")
+        user = User(email=email, password_hash="", is_platform_admin=False)
         session.add(user)
     user.password_hash = hash_password(password)
-    user.is_platform_admin = platform_admin
+    if platform_admin is not None:
+        user.is_platform_admin = platform_admin
     user.active = True
     session.flush()
     return user

@@ -2,23 +2,47 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask, Response, make_response
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from core.errors import DomainError
+from core.errors import DomainError, flatten_messages
 
 API_PREFIX = "/api/v1"
 
 
+LOCATIONS = ("json", "query", "files", "form", "headers", "path", "cookies")
+
+
 class EstApi(Api):
-    """flask-smorest's Api with two mends: 405 keeps its ``Allow`` header; domain errors share the shape."""
+    """flask-smorest's Api with three mends, so every error has one shape ``{code, status, message, errors}``:
+    validation errors are flattened to dotted field paths (``place.text``) without webargs' location level and
+    get a message; 405 keeps its ``Allow`` header; domain errors (core.errors) are rendered the same way."""
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         response = make_response(super().handle_http_exception(error))
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+        payload = response.get_json(silent=True)
+        if error.code == 422 and isinstance(payload, dict) and isinstance(payload.get("errors"), dict):
+            errors = payload["errors"]
+            nested = {k: v for k, v in errors.items() if k in LOCATIONS}
+            payload["errors"] = flatten_messages(
+                {**{k: v for k, v in errors.items() if k not in LOCATIONS}, **_merge(nested.values())}
+            )
+            payload.setdefault("message", "Uppgifterna är inte giltiga; se errors.")
+            response.set_data(json.dumps(payload, ensure_ascii=False))
         return response
+
+
+def _merge(parts) -> dict:
+    merged: dict = {}
+    for part in parts:
+        if isinstance(part, dict):
+            merged.update(part)
+    return merged
 
 
 def _domain_error(error: DomainError):
@@ -28,7 +52,7 @@ def _domain_error(error: DomainError):
 
     payload = {"code": error.status, "status": status_name(error.status), "message": error.message}
     if error.errors:
-        payload["errors"] = error.errors
+        payload["errors"] = flatten_messages(error.errors)
     return jsonify(payload), error.status
 
 

@@ -74,6 +74,8 @@ def tenant_role(role: Role) -> Callable[[F], F]:
 
     def check() -> None:
         _require_user()
+        if g.get("tenant") is None:
+            abort(404, message="Hittades inte.")
         if g.user.is_platform_admin:
             return
         membership = g.get("membership")

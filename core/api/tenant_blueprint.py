@@ -2,7 +2,7 @@
 
 The slug is taken off the URL before the view runs; the tenant is loaded, bound as the tenant of this request
 (the tenancy wall scopes everything after that), and the caller's membership is looked up. An unknown slug is
-a 404 like any other.
+a 404 — after the 401 for anonymous callers, like a tenant one is not a member of.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from flask import g
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from core.accounts.models import Membership
@@ -39,10 +39,11 @@ def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
         slug = (values or {}).pop("slug", None)
         session = current_session()
         tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
-        if tenant is None:
-            abort(404, message="Hittades inte.")
+        # An unknown slug is answered by the access rule (401 before 404), so that anonymous callers cannot
+        # tell which tenants exist; with no tenant bound, any query of tenant rows fails closed.
         g.tenant = tenant
-        g.tenant_token = set_request_tenant(tenant.id, session)
+        if tenant is not None:
+            g.tenant_token = set_request_tenant(tenant.id, session)
 
     @blp.teardown_request
     def _unbind_tenant(_exc: BaseException | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from core.checklists.content import ChecklistContentSchema
+from core.privacy import FreeText
 
 
 class VersionSchema(ma.Schema):
@@ -12,21 +13,21 @@ class VersionSchema(ma.Schema):
     number = ma.fields.Integer(dump_only=True)
     status = ma.fields.String(dump_only=True, metadata={"description": "draft | published | superseded"})
     variant = ma.fields.String(dump_only=True)
-    note = ma.fields.String()
+    note = FreeText()
     created_at = ma.fields.DateTime(dump_only=True)
     published_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     content = ma.fields.Nested(ChecklistContentSchema)
 
 
 class DraftCreateSchema(ma.Schema):
-    note = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
+    note = FreeText(load_default="", validate=ma.validate.Length(max=500))
     content = ma.fields.Dict(
         load_default=None, metadata={"description": "the whole checklist; default: a copy of the current one"}
     )
 
 
 class DraftUpdateSchema(ma.Schema):
-    note = ma.fields.String(validate=ma.validate.Length(max=500))
+    note = FreeText(validate=ma.validate.Length(max=500))
     content = ma.fields.Dict(required=True, metadata={"description": "the whole checklist"})
 
 

@@ -18,6 +18,15 @@ from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ANCHOR = date(2024, 1, 1)  # Monday of ISO week 2024-W01
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100  # what est accepts as a time of an event or a period
+
+
+def check_year(moment: datetime | date) -> None:
+    """Refuse years est cannot mean (typos such as 0024, or 9999): a validator for schemas."""
+    import marshmallow as ma
+
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ma.ValidationError(f"Årtalet måste ligga mellan {EARLIEST_YEAR} och {LATEST_YEAR}.")
 
 
 @dataclass(frozen=True, order=True)
@@ -67,3 +76,14 @@ def deadline(period: Period, cadence: dict) -> datetime:
     day = period.monday + timedelta(weeks=period.weeks, days=WEEKDAYS.index(cadence["deadline_weekday"]))
     hour, minute = (int(part) for part in cadence["deadline_time"].split(":"))
     return datetime.combine(day, time(hour, minute), zone(cadence))
+
+
+WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+             "november", "december")  # fmt: skip
+
+
+def swedish_moment(moment: datetime, cadence: dict) -> str:
+    """E.g. "onsdag 20 mars kl. 10:00", in the tenant's time zone (independent of the machine's locale)."""
+    local = moment.astimezone(zone(cadence))
+    return f"{WEEKDAYS_SV[local.weekday()]} {local.day} {MONTHS_SV[local.month - 1]} kl. {local:%H:%M}"

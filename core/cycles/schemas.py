@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from core.cycles.models import CycleState
+from core.cycles.periods import check_year
 from core.privacy import FreeText
 
 
@@ -37,7 +38,9 @@ class CycleSchema(ma.Schema):
 
 
 class EnsureCycleSchema(ma.Schema):
-    at = ma.fields.AwareDateTime(load_default=None, metadata={"description": "a moment in the period; default now"})
+    at = ma.fields.AwareDateTime(
+        load_default=None, validate=check_year, metadata={"description": "a moment in the period; default now"}
+    )
 
 
 class TransitionSchema(ma.Schema):
@@ -97,7 +100,7 @@ class RiskSchema(ma.Schema):
 
 class MeetingSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    held_at = ma.fields.AwareDateTime(required=True)
+    held_at = ma.fields.AwareDateTime(required=True, validate=check_year)
     form = ma.fields.String(load_default="physical", validate=ma.validate.OneOf(["physical", "phone", "video"]))
     attendees = ma.fields.List(ma.fields.Nested(AttendeeSchema), required=True, validate=ma.validate.Length(min=1))
     guests = ma.fields.List(ma.fields.Nested(AttendeeSchema), load_default=list)

@@ -161,7 +161,7 @@ def _check_ready_for_assessment(
     if missing:
         raise Conflict(f"Sammanställ först: {', '.join(missing)}.", {"steps": missing})
     final = pictures[final_step(steps).key]
-    if final.assessment is None:
+    if final.status != "assessed" or final.assessment is None:
         raise Conflict("Den gemensamma lägesbilden saknar bedömning.", {"assessment": ["Saknas."]})
     if any(s.meeting for s in steps) and session.scalar(select(Meeting.id).where(Meeting.cycle_id == cycle.id)) is None:
         raise Conflict("Mötesanteckningen saknas.", {"meeting": ["Saknas."]})
@@ -211,7 +211,7 @@ def coverage(session: Session, cycle: Cycle) -> dict[str, Any]:
 def remind(session: Session, tenant: Tenant, cycle: Cycle) -> int:
     """Notify every reporter whose reporting function has not reported in the period (once per cycle)."""
     reported = set(session.scalars(select(Report.reporter_function_id).where(Report.period == cycle.period).distinct()))
-    local_deadline = cycle.deadline.astimezone(periods.zone(tenant.cadence)).strftime("%A %d %B kl. %H:%M")
+    local_deadline = periods.swedish_moment(cycle.deadline, tenant.cadence)
     count = 0
     reporters = session.scalars(
         select(Membership).where(Membership.role == Role.REPORTER.value, Membership.reporter_function_id.is_not(None))
@@ -254,6 +254,8 @@ def record_meeting(session: Session, tenant: Tenant, cycle: Cycle, data: dict[st
     steps = plan(session, tenant, cycle)
     groups = tuple(s.group for s in steps if s.meeting and s.group) or rule(tenant, cycle, S.ASSESSED).groups
     authorize(session, actor, groups, "föra mötesanteckningar")
+    if cycle.state not in (S.COLLECTING, S.COMPILING):
+        raise Conflict(f"Cykeln är {cycle.state}; mötesanteckningen kan inte längre ändras.")
     organisations = set(session.scalars(select(Organisation.key).where(Organisation.active)))
     errors = {
         f"attendees.{i}.organisation": ["Okänd organisation."]
@@ -279,7 +281,7 @@ def record_meeting(session: Session, tenant: Tenant, cycle: Cycle, data: dict[st
     if risk is not None:
         session.add(AreaAssessment(
             area_id=risk["area"], cycle_id=cycle.id, scale="risk", value=risk["value"], label=str(risk["value"]),
-            period=cycle.period, comment=risk["comment"], assessed_by=actor.user_id, assessed_at=data["held_at"],
+            period=cycle.period, comment=risk["comment"], assessed_by=actor.user_id,
         ))  # fmt: skip
     session.flush()
     return meeting

@@ -95,6 +95,16 @@ def job_app() -> Flask:
     return worker_app
 
 
+def _describe(error: Exception) -> str:
+    """What a failed job shows: the kind of error and, for est's own errors, their message — never raw exception
+    text, which can carry submitted values or SQL parameters (the log has the traceback)."""
+    from core.errors import DomainError
+
+    if isinstance(error, DomainError):
+        return f"{type(error).__name__}: {error.message}"
+    return type(error).__name__
+
+
 def run_job(job_id: str) -> Any:
     """Run a recorded job in its own app context and Session, as its tenant. Safe to run again."""
     app = job_app()
@@ -121,7 +131,7 @@ def run_job(job_id: str) -> Any:
             db.rollback()
             log.exception("job %s failed", job_id)
             job = db.get(Job, job_id)
-            job.status, job.error, job.finished_at = "failed", f"{type(error).__name__}: {error}", utcnow()
+            job.status, job.error, job.finished_at = "failed", _describe(error), utcnow()
             job.done, job.total = context.done, context.total
             db.commit()
             if in_worker:

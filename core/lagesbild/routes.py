@@ -155,6 +155,7 @@ def publish(picture_id: int):
     session = current_session()
     picture = service.get(session, picture_id)
     blp.check_etag(view(picture), LagesbildSchema)
+    service.authorize_picture(session, g.tenant, picture, current_actor(), "published", "publicera lägesbilden")
     if picture.cycle_id is not None and cycles.get(session, picture.cycle_id).state not in PUBLISHED_CYCLE:
         raise Conflict("En cykels lägesbild publiceras genom att cykeln flyttas till published.")
     service.publish(session, picture)

@@ -70,6 +70,9 @@ def long_span(kind: str, label: str) -> Span:
             "Ogiltig period.", {"label": [f"Fel format för {kind}, t.ex. 2024-03, 2024-Q1, 2024-T1, 2024."]}
         )
     year = int(match.group(1))
+    if not periods.EARLIEST_YEAR <= year <= periods.LATEST_YEAR:
+        raise DomainError("Ogiltig period.", {"label": [f"Årtalet måste ligga mellan {periods.EARLIEST_YEAR} och "
+                                                        f"{periods.LATEST_YEAR}."]})  # fmt: skip
     number = int(match.group(2)) if kind != "annual" else 1
     months = {"monthly": (number, 1), "quarterly": (3 * number - 2, 3), "tertial": (4 * number - 3, 4),
               "annual": (1, 12)}[kind]  # fmt: skip
@@ -216,6 +219,9 @@ def _store(session: Session, series: str, fields: dict[str, Any], statistics: di
     else:
         picture = latest
         picture.revision += 1
+        # New numbers void an assessment made on the old ones.
+        session.execute(delete(AreaAssessment).where(AreaAssessment.lagesbild_id == picture.id))
+        picture.assessment = None
     picture.statistics, picture.status = statistics, "compiled"
     picture.compiled_by, picture.compiled_at = user_id, utcnow()
     session.flush()
@@ -224,6 +230,8 @@ def _store(session: Session, series: str, fields: dict[str, Any], statistics: di
 
 def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: CompilationStep, user_id: int | None):
     """Compile one step of a cycle's plan (see ``core.cycles``): a fresh count, or the roll-up of earlier steps."""
+    if cycle.state != "compiling":
+        raise Conflict(f"Cykeln är {cycle.state}; sammanställning sker i compiling.")
     period = periods.Period(cycle.period_start, cycle.weeks)
     span = week_span(period)
     pictures = cycles.latest_pictures(session, cycle)
@@ -293,11 +301,7 @@ def assess(session: Session, tenant: Tenant, picture: Lagesbild, assessment: dic
     """Record the joint assessment (fig 10.3). On a published picture this makes a new version."""
     if picture.status == "draft" or picture.statistics is None:
         raise Conflict("Lägesbilden är inte sammanställd.")
-    if picture.cycle_id is not None:
-        cycle = cycles.get(session, picture.cycle_id)
-        cycles.authorize(session, actor, cycles.rule(tenant, cycle, "assessed").groups, "bedöma lägesbilden")
-    elif not actor.may_act_for_others:
-        raise DomainError("Du får inte bedöma lägesbilden.", status=403)
+    authorize_picture(session, tenant, picture, actor, "assessed", "bedöma lägesbilden")
     scale_kind, labels = _scale(tenant, picture)
     areas = {a.id: a for a in session.scalars(select(Area))}
     errors: dict[str, list[str]] = {}
@@ -320,6 +324,23 @@ def assess(session: Session, tenant: Tenant, picture: Lagesbild, assessment: dic
     picture.assessment, picture.status, picture.revision = assessment, "assessed", picture.revision + 1
     session.flush()
     return picture
+
+
+def authorize_picture(session: Session, tenant: Tenant, picture: Lagesbild, actor: Actor, state: str, action: str):
+    """Who may assess or publish a picture: for a cycle's final picture, those the org model lets move the cycle
+    to ``state``; for an earlier step (a leg's part, an area's local picture), that step's group; otherwise any
+    coordinator."""
+    if picture.cycle_id is None:
+        cycles.authorize(session, actor, (), action)
+        return
+    cycle = cycles.get(session, picture.cycle_id)
+    steps = cycles.plan(session, tenant, cycle)
+    step = next((s for s in steps if s.key == picture.step), None)
+    if step is None or step is cycles.final_step(steps):
+        groups = cycles.rule(tenant, cycle, state).groups
+    else:
+        groups = (step.group,) if step.group else ()
+    cycles.authorize(session, actor, groups, action)
 
 
 def _scale(tenant: Tenant, picture: Lagesbild) -> tuple[str, list[str]]:
@@ -360,12 +381,18 @@ def publish(session: Session, picture: Lagesbild) -> Lagesbild:
 def history(
     session: Session, area_ids: list[int], scale: str, until: datetime | None = None, limit: int = 10
 ) -> dict[int, list[dict[str, Any]]]:
-    """The latest assessments of each area on ``scale``, newest first — up to ``until`` (a published picture
-    shows the history as it was when it was published, so it never changes)."""
+    """The latest published assessments of each area on ``scale``, newest first — up to ``until`` (a published
+    picture shows the history as it was when it was published, so it never changes; drafts and one leg's internal
+    part never show)."""
     result: dict[int, list[dict[str, Any]]] = {area_id: [] for area_id in area_ids}
     if not area_ids:
         return result
-    statement = select(AreaAssessment).where(AreaAssessment.area_id.in_(area_ids), AreaAssessment.scale == scale)
+    published = select(Lagesbild.id).where(Lagesbild.status == "published")
+    statement = select(AreaAssessment).where(
+        AreaAssessment.area_id.in_(area_ids),
+        AreaAssessment.scale == scale,
+        AreaAssessment.lagesbild_id.in_(published),
+    )
     if until is not None:
         statement = statement.where(AreaAssessment.assessed_at <= until)
     rows = session.scalars(statement.order_by(AreaAssessment.assessed_at.desc(), AreaAssessment.id.desc()))

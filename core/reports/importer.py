@@ -214,20 +214,25 @@ class RowReader:
             "reporter_function": self.functions.get(function.casefold(), function) if function else None,
         }
 
-    def values(self, row: dict[str, Any]) -> dict[str, Any]:
+    def values(self, row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The row's import key and the report's column values (or ReportErrors naming the fields)."""
         try:
             data = self.schema.load(self.input(row))
         except ma.ValidationError as error:
             raise ReportErrors("Ogiltig rad.", flatten_messages(error.messages)) from error
-        return self.context.values(data)
+        return import_key(data), self.context.values(data)
 
 
-# What makes two rows the same report (lateness and the checklist version used do not).
-KEYED = tuple(c for c in STORED if c not in ("late", "checklist_version_id"))
-
-
-def import_key(values: dict[str, Any]) -> str:
-    content = [values[c].isoformat() if isinstance(values[c], datetime) else values[c] for c in KEYED]
+def import_key(data: dict[str, Any]) -> str:
+    """What makes two rows the same report: what the file says (resolved to keys and ids), never what est derives
+    from it (themes of the current checklist, the uploader's organisation), so the same rows stay the same."""
+    place = data["place"]
+    content = [
+        data["item"], data["area"], data["occurred_at"].isoformat(),
+        data["occurred_until"].isoformat() if data["occurred_until"] else None, data["severity"], place.get("text"),
+        place.get("lat"), place.get("lon"), data["comment"], data["early_action"], data["organisation"],
+        data["reporter_function"],
+    ]  # fmt: skip
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -280,6 +285,10 @@ def run_import(job: JobContext, import_id: int) -> dict[str, Any]:
             "duplicates": 0,
             "errors": [{"row": 1, "column": "", "message": m} for m in messages],
         }
+    finally:
+        # The file is read once: refused or imported, its contents are not kept (they may hold what the guard
+        # refused). Only a crash rolls this back, so that a retried job can read the file again.
+        upload.data = b""
     total = count
     if errors:
         job.progress(total, total)
@@ -293,7 +302,7 @@ def run_import(job: JobContext, import_id: int) -> dict[str, Any]:
 def _check_row(reader: RowReader, number: int, row: dict, errors: list, accepted: dict[str, tuple]) -> None:
     """Check one row; collect its errors, or (while the file has none) keep its values under its import key."""
     try:
-        values = reader.values(row)
+        key, values = reader.values(row)
     except DomainError as error:
         errors.extend(
             {"row": number, "column": FIELD_COLUMN.get(field, field), "message": message}
@@ -302,7 +311,7 @@ def _check_row(reader: RowReader, number: int, row: dict, errors: list, accepted
         )
         return
     if not errors:
-        accepted.setdefault(import_key(values), tuple(values[c] for c in STORED))
+        accepted.setdefault(key, tuple(values[c] for c in STORED))
 
 
 def _drop_known(session: Session, accepted: dict[str, tuple]) -> None:

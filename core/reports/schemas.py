@@ -6,6 +6,7 @@ import copy
 
 import marshmallow as ma
 
+from core.cycles.periods import check_year
 from core.domain import Theme
 from core.privacy import FreeText
 from core.tenants.schemas import KEY
@@ -27,9 +28,11 @@ class PlaceSchema(ma.Schema):
 class ReportInSchema(ma.Schema):
     item = ma.fields.String(required=True, validate=KEY, metadata={"description": "checklist item key"})
     area = ma.fields.Integer(required=True, metadata={"description": "area id"})
-    occurred_at = ma.fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with offset"})
+    occurred_at = ma.fields.AwareDateTime(
+        required=True, validate=check_year, metadata={"description": "ISO 8601 with offset"}
+    )
     occurred_until = ma.fields.AwareDateTime(
-        load_default=None, allow_none=True, metadata={"description": "end of a window"}
+        validate=check_year, load_default=None, allow_none=True, metadata={"description": "end of a window"}
     )
     severity = ma.fields.Integer(required=True, metadata={"description": "1 … the length of the tenant's scale"})
     comment = FreeText(load_default="", validate=ma.validate.Length(max=4000))

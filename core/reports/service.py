@@ -71,9 +71,9 @@ class ReportingContext:
 
         item = self.items.get(data["item"])
         if item is None:
-            fail("item", f"Punkten '{data['item']}' finns inte i checklistan.")
+            fail("item", "Punkten finns inte i checklistan.")
         elif item.retired:
-            fail("item", f"Punkten '{data['item']}' används inte längre.")
+            fail("item", "Punkten används inte längre.")
 
         area = self.areas.get(data["area"])
         if area is None or not area.active:
@@ -139,7 +139,7 @@ class ReportingContext:
                 continue
             row = lookup.get(key)
             if row is None or not row.active:
-                fail(field, f"'{key}' finns inte.")
+                fail(field, "Finns inte.")
                 continue
             if field == "organisation":
                 if row.id != organisation_id and not self.actor.may_act_for_others:

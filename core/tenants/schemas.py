@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import marshmallow as ma
 
 from core.domain import Leg
+from core.privacy import FreeText
 from core.tenants.models import DEFAULT_ASSESSMENT_SCALE, DEFAULT_RISK_SCALE_MAX, DEFAULT_SEVERITY_SCALE
 
 KEY = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_]{0,62}$", error="Endast a–z, 0–9 och _ (högst 63 tecken).")
@@ -78,31 +79,31 @@ class CadenceSchema(Strict):
 
 class AreaSpecSchema(Strict):
     key = ma.fields.String(required=True, validate=KEY)
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
     geometry = ma.fields.Dict(load_default=None, allow_none=True, validate=_polygon)
 
 
 class OrganisationSpecSchema(Strict):
     key = ma.fields.String(required=True, validate=KEY)
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
     leg = ma.fields.String(required=True, validate=ma.validate.OneOf([leg.value for leg in Leg]))
 
 
 class ReporterFunctionSpecSchema(Strict):
     key = ma.fields.String(required=True, validate=KEY)
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
     category = ma.fields.String(required=True, validate=ma.validate.OneOf(REPORTER_CATEGORIES))
     organisation = ma.fields.String(required=True, validate=KEY)
 
 
 class RecipientSchema(Strict):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
     email = ma.fields.Email(required=True)
 
 
 class DistributionListSpecSchema(Strict):
     key = ma.fields.String(required=True, validate=KEY)
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
     audience = ma.fields.String(required=True, validate=ma.validate.OneOf(["internal", "public"]))
     recipients = ma.fields.List(ma.fields.Nested(RecipientSchema), load_default=list)
 
@@ -119,7 +120,7 @@ def _unique_keys(field: str):
 
 class TenantSpecSchema(Strict):
     slug = ma.fields.String(required=True, validate=SLUG)
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
     org_model = ma.fields.String(required=True)
     checklist = ma.fields.String(required=True)
     plugins = ma.fields.List(ma.fields.String(), load_default=list)
