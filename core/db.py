@@ -69,8 +69,24 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def refuse_privileged_role(engine: Engine) -> None:
+    """Row-level security does not bind superusers or BYPASSRLS roles: on PostgreSQL, refuse to run as one."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        privileged = connection.exec_driver_sql(
+            "select rolsuper or rolbypassrls from pg_roles where rolname = current_user"
+        ).scalar()
+    if privileged:
+        raise RuntimeError(
+            "EST_DATABASE_URL connects as a superuser or BYPASSRLS role, which row-level security does not bind. "
+            "Connect as an application role that owns nothing (see .ci/postgres-setup)."
+        )
+
+
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["EST"].database_url)
+    refuse_privileged_role(engine)
     app.extensions["est.engine"] = engine
     app.extensions["est.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
 

@@ -131,14 +131,30 @@ def _set_transaction_tenant(session: Session, _transaction, connection) -> None:
         connection.execute(text(sql), params)
 
 
+def _touches_tenant_rows(state: ORMExecuteState) -> bool:
+    return any(issubclass(m.class_, TenantScoped) for m in state.all_mappers)
+
+
+def _tenant_ids_in_values(statement: object) -> list[object]:
+    """The tenant_id values written by an INSERT/UPDATE's ``.values(...)`` (not its execute parameters)."""
+    found = []
+    rows = [getattr(statement, "_values", None) or {}, *(getattr(statement, "_multi_values", None) or ())]
+    for row in rows:
+        for entries in row if isinstance(row, list | tuple) else [row]:
+            for column, value in (entries or {}).items():
+                if getattr(column, "key", column) == "tenant_id":
+                    found.append(getattr(value, "value", value))
+    return found
+
+
 def _guard_bulk_insert(state: ORMExecuteState) -> None:
-    """ORM bulk INSERTs skip ``before_flush``: stamp and check their parameter sets here."""
-    if not any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
-        return
+    """ORM bulk INSERTs skip ``before_flush``: stamp and check their parameter sets and values here."""
     tenant_id = _tenant.get()
     if tenant_id is None:
         raise TenancyError("bulk insert of tenant-owned rows with no tenant set")
     _bind_session(state.session, tenant_id)
+    if any(value != tenant_id for value in _tenant_ids_in_values(state.statement)):
+        raise TenancyError("insert for another tenant refused")
     parameter_sets = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
     for parameters in parameter_sets:
         if parameters.setdefault("tenant_id", tenant_id) != tenant_id:
@@ -150,13 +166,16 @@ def _scope_statement(state: ORMExecuteState) -> None:
     if _bypass.get():
         return
     if state.is_insert:
-        _guard_bulk_insert(state)
+        if _touches_tenant_rows(state):
+            _guard_bulk_insert(state)
         return
     if not (state.is_select or state.is_update or state.is_delete):
         return
+    if state.is_update and _touches_tenant_rows(state) and _tenant_ids_in_values(state.statement):
+        raise TenancyError("a row's tenant never changes")
     tenant_id = _tenant.get()
     if tenant_id is None:
-        if any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
+        if _touches_tenant_rows(state):
             raise TenancyError("tenant-owned rows queried with no tenant set")
         criteria = with_loader_criteria(TenantScoped, lambda cls: false(), include_aliases=True)
     else:

@@ -119,3 +119,29 @@ def test_every_tenant_owned_table_has_row_level_security() -> None:
 
     owned = {mapper.class_.__tablename__ for mapper in Base.registry.mappers if issubclass(mapper.class_, TenantScoped)}
     assert owned == set(TENANT_TABLES)
+
+
+def test_statements_cannot_write_another_tenants_id(app, api: Api) -> None:
+    from sqlalchemy import insert, update
+
+    api.onboard("alfa")
+    api.onboard("beta")
+    with app.app_context():
+        db = current_session()
+        alfa, beta = (db.scalar(select(Tenant.id).where(Tenant.slug == s)) for s in ("alfa", "beta"))
+        with tenant_context(alfa, db):
+            with pytest.raises(TenancyError):
+                db.execute(insert(Area).values(tenant_id=beta, key="smyg", name="Smyg", active=True))
+            db.rollback()
+            with pytest.raises(TenancyError):
+                db.execute(insert(Area), [{"tenant_id": beta, "key": "smyg", "name": "Smyg", "active": True}])
+            db.rollback()
+            with pytest.raises(TenancyError):
+                db.execute(update(Area).where(Area.key == "norr").values(tenant_id=beta))
+            db.rollback()
+            db.execute(update(Area).where(Area.key == "norr").values(name="Norra"))
+            db.commit()
+    with app.app_context():
+        db = current_session()
+        with tenant_context(beta, db):
+            assert db.scalar(select(Area.name).where(Area.key == "norr")) == "Norr"
