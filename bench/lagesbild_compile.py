@@ -229,6 +229,7 @@ class Setup:
 def deploy(database: str, instance: Path, workdir: Path, tenants: int) -> tuple[dict[str, str], dict[str, float]]:
     timings: dict[str, float] = {}
     start = time.perf_counter()
+    drop_database(database)  # a fresh database (.ci/postgres-setup keeps an existing one unless --recreate)
     env = postgres_setup(database, instance)
     run([str(BIN / "est"), "db", "upgrade"], child_env(env))
     timings["setup + db upgrade"] = time.perf_counter() - start

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.actor import Actor
 from core.accounts.models import Membership, Role, User
+from core.db import utcnow
 from core.errors import DomainError, flatten_messages
 from core.jobs import JobContext
 from core.reports.models import Report, ReportImport
@@ -106,11 +107,21 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252")  # Excel's "CSV" on Swedish Windows
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, as slices (io.StringIO would hold a 4-bytes-a-character copy)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
 def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     text = _decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    yield from csv.reader(_lines(text), delimiter=delimiter)
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
@@ -147,6 +158,44 @@ def rows(data: bytes, kind: str) -> Iterator[tuple[int, dict[str, Any]]]:
 # --- one row -----------------------------------------------------------------------------------------------
 
 
+class FieldLoader:
+    """Loads with a schema's own fields (types, validators, the personal-data guard, schema validators of nested
+    schemas) without the per-call machinery of ``Schema.load`` — the same rules at about half the cost, for
+    imports of 100,000 rows. Raises ``ValidationError`` with the same nested messages."""
+
+    def __init__(self, schema: ma.Schema) -> None:
+        self.fields = list(schema.fields.items())
+        self.nested = {
+            name: FieldLoader(field.schema) for name, field in self.fields if isinstance(field, ma.fields.Nested)
+        }
+        # marshmallow keeps @validates_schema methods in Schema._hooks (pinned version; see constraints.txt).
+        self.validators = [getattr(schema, name) for name, _many, _options in schema._hooks["validates_schema"]]
+
+    def load(self, data: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        errors: dict[str, Any] = {}
+        for name, field in self.fields:
+            raw = data.get(name, ma.missing)
+            try:
+                if name in self.nested and isinstance(raw, dict):
+                    result[name] = self.nested[name].load(raw)
+                else:
+                    value = field.deserialize(raw, name, data)
+                    if value is not ma.missing:
+                        result[name] = value
+            except ma.ValidationError as error:
+                errors[name] = error.messages
+        if not errors:
+            for validator in self.validators:
+                try:
+                    validator(result)
+                except ma.ValidationError as error:
+                    errors.update(error.normalized_messages())
+        if errors:
+            raise ma.ValidationError(errors)
+        return result
+
+
 class RowReader:
     """Turns a file row into the API's report input (keys and names resolved, local times made aware)."""
 
@@ -161,7 +210,7 @@ class RowReader:
         self.organisations = {o.name.casefold(): k for k, o in context.organisations.items()}
         self.functions = {f.name.casefold(): k for k, f in context.functions.items()}
         self.severities = {label.casefold(): n for n, label in enumerate(context.tenant.severity_scale, start=1)}
-        self.schema = ReportInSchema()
+        self.schema = FieldLoader(ReportInSchema())
 
     def _time(self, value: Any) -> Any:
         from zoneinfo import ZoneInfo
@@ -324,24 +373,38 @@ def _drop_known(session: Session, accepted: dict[str, tuple]) -> None:
             accepted.pop(known, None)
 
 
+# Every row carries every column (None included), so each batch is one multi-row INSERT rather than one statement
+# per distinct set of filled columns.
+_INSERT = insert(Report).execution_options(render_nulls=True)
+_COPIED = (*STORED, "tenant_id", "import_key", "source", "reported_by", "created_at", "updated_at")
+
+
 def _insert(session: Session, accepted: dict[str, tuple], user_id: int | None) -> None:
-    tenant_id = current_tenant_id()
+    """Insert the accepted rows, stamped with the job's tenant: on PostgreSQL with COPY into a temporary table and
+    one INSERT … SELECT (COPY cannot write to a table under row-level security; the INSERT is checked by its WITH
+    CHECK), elsewhere as batched ORM inserts (checked by the tenancy listener)."""
+    tenant_id, now = current_tenant_id(), utcnow()
+    rows = ((*stored, tenant_id, key, "import", user_id, now, now) for key, stored in accepted.items())
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        columns = ", ".join(_COPIED)
+        with connection.connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE est_import_rows ON COMMIT DROP AS SELECT {columns} FROM reports WITH NO DATA"
+            )
+            with cursor.copy(f"COPY est_import_rows ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"INSERT INTO reports ({columns}) SELECT {columns} FROM est_import_rows")
+        return
     batch: list[dict[str, Any]] = []
-    for key, stored in accepted.items():
-        batch.append(
-            {
-                **dict(zip(STORED, stored, strict=True)),
-                "tenant_id": tenant_id,
-                "import_key": key,
-                "source": "import",
-                "reported_by": user_id,
-            }
-        )
+    for row in rows:
+        batch.append(dict(zip(_COPIED, row, strict=True)))
         if len(batch) == INSERT_BATCH:
-            session.execute(insert(Report), batch)
+            session.execute(_INSERT, batch)
             batch.clear()
     if batch:
-        session.execute(insert(Report), batch)
+        session.execute(_INSERT, batch)
 
 
 # --- the template --------------------------------------------------------------------------------------------
