@@ -51,15 +51,14 @@ class ReportingContext:
         self.organisation_legs = {o.id: o.leg for o in self.organisations.values()}
         self.functions = {f.key: f for f in session.scalars(select(ReporterFunction))}
         self.function_ids = {f.id: f for f in self.functions.values()}
-        self.cycles = {c.period: c for c in session.scalars(select(Cycle))}
-        self.compiled_cycles = set(
-            session.scalars(
-                select(Lagesbild.cycle_id)
-                .where(Lagesbild.cycle_id.is_not(None), Lagesbild.status != "draft")
-                .distinct()
-            )
-        )
+        self._cycles: dict[str, Cycle | None] = {}
         self._versions: dict[int, ChecklistVersion] = {self.version.id: self.version}
+
+    def cycle(self, period: str) -> Cycle | None:
+        """The cycle of a period, looked up once per period."""
+        if period not in self._cycles:
+            self._cycles[period] = self.session.scalar(select(Cycle).where(Cycle.period == period))
+        return self._cycles[period]
 
     # --- checking one report --------------------------------------------------------------------------
 
@@ -106,7 +105,7 @@ class ReportingContext:
         if errors:
             raise ReportErrors("Rapporten kunde inte tas emot.", errors)
         period = periods.period_of(occurred_at, self.tenant.cadence)
-        cycle = self.cycles.get(period.label)
+        cycle = self.cycle(period.label)
         deadline = cycle.deadline if cycle is not None else periods.deadline(period, self.tenant.cadence)
         return {
             "checklist_version_id": self.version.id,
@@ -189,8 +188,13 @@ class ReportingContext:
 
     def assert_open(self, period: str) -> None:
         """Reports can be corrected until their period's picture is compiled."""
-        cycle = self.cycles.get(period)
-        if cycle is not None and (cycle.state not in OPEN_FOR_EDITS or cycle.id in self.compiled_cycles):
+        cycle = self.cycle(period)
+        if cycle is None:
+            return
+        compiled = self.session.scalar(
+            select(Lagesbild.id).where(Lagesbild.cycle_id == cycle.id, Lagesbild.status != "draft").limit(1)
+        )
+        if cycle.state not in OPEN_FOR_EDITS or compiled is not None:
             raise Conflict(f"Perioden {period} är sammanställd; rapporten kan inte längre ändras.")
 
 
