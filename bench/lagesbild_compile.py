@@ -28,6 +28,7 @@ Targets: est p50 <= 150 ms, p95 <= 300 ms, est p50 / floor p50 <= 2. Exit status
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import queue
@@ -52,6 +53,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
+import psycopg.sql
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -224,6 +226,7 @@ class Setup:
     created: bool  # seeded in this run
     timings: dict[str, float] = field(default_factory=dict)
     seed_rows: int = 0
+    seeded_at: str = ""  # when reused: when the database was seeded (its timings are those of that run)
 
 
 def deploy(database: str, instance: Path, workdir: Path, tenants: int) -> tuple[dict[str, str], dict[str, float]]:
@@ -464,7 +467,10 @@ SEEDED_MARK = "lagesbild_compile seeded:"
 
 def mark_seeded(env: dict[str, str], database: str, note: str) -> None:
     with owner_connection(env) as connection:
-        connection.execute(f"COMMENT ON DATABASE \"{database}\" IS '{SEEDED_MARK} {note}'")
+        comment = psycopg.sql.SQL("COMMENT ON DATABASE {} IS {}")
+        connection.execute(
+            comment.format(psycopg.sql.Identifier(database), psycopg.sql.Literal(f"{SEEDED_MARK} {note}"))
+        )
         connection.commit()
 
 
@@ -550,8 +556,9 @@ class SqlClock:
         self.seconds, self.count = 0.0, 0
 
 
-def est_statistics(tenant_id: int, monday: date) -> tuple[float, dict[str, Any]]:
-    """One ``statistics_for`` (the compile job's computation) in a fresh Session and transaction."""
+def est_statistics(tenant_id: int, monday: date, clock: SqlClock | None = None) -> tuple[float, dict[str, Any]]:
+    """One ``statistics_for`` (the compile job's computation) in a fresh Session and transaction; the transaction
+    (and its ``set_config``) begins with loading the tenant, as in the job, before the timed part."""
     from core.cycles import periods
     from core.db import new_session
     from core.lagesbild.service import Scope, statistics_for, week_span
@@ -561,6 +568,8 @@ def est_statistics(tenant_id: int, monday: date) -> tuple[float, dict[str, Any]]
     period = periods.Period(monday, 1)
     with new_session() as session, tenant_context(tenant_id, session):
         tenant = session.get(Tenant, tenant_id)
+        if clock is not None:
+            clock.reset()
         start = time.perf_counter()
         result = statistics_for(session, tenant, Scope("tenant"), week_span(period), period)
         elapsed = time.perf_counter() - start
@@ -606,7 +615,9 @@ def round_trips(connection: psycopg.Connection, count: int = 200) -> list[float]
     return times
 
 
-def compile_plan(tenant_id: int, monday: date, via_job: bool) -> list[tuple[str, float, int]]:
+def compile_plan(
+    tenant_id: int, monday: date, via_job: bool, on_step: Callable[[str], None] | None = None
+) -> list[tuple[str, float, int]]:
     """Every step of the cycle's plan, in order: directly (``compile_step`` + commit, as the job does) or through
     ``core.jobs.enqueue`` (in-process runner: job row, progress, result). Returns (step, seconds, total)."""
     from core.cycles import periods
@@ -623,9 +634,15 @@ def compile_plan(tenant_id: int, monday: date, via_job: bool) -> list[tuple[str,
     with new_session() as session, tenant_context(tenant_id, session):
         tenant = session.get(Tenant, tenant_id)
         cycle, _ = cycles.ensure(session, tenant, periods.Period(monday, 1).start(ZONE) + timedelta(hours=12))
+        if cycle.state == "collecting" and cycle.deadline <= datetime.now(UTC):
+            cycles.housekeeping(session, tenant, datetime.now(UTC))  # the scheduler: past its deadline → compiling
         session.commit()
+        if cycle.state != "compiling":
+            raise RuntimeError(f"cycle {cycle.period} is {cycle.state}, not compiling")
         steps = cycles.plan(session, tenant, cycle)
         for step in steps:
+            if on_step is not None:
+                on_step(step.key)
             start = time.perf_counter()
             if via_job:
                 job_id = enqueue(lagesbild_jobs.compile_cycle_step, tenant=tenant_id, cycle_id=cycle.id,
@@ -788,7 +805,12 @@ def prepare(args: argparse.Namespace, database: str, workdir: Path) -> Setup:
             env = est_env(database, instance)
             run([str(BIN / "est"), "db", "upgrade"], child_env(env))
             log(f"reusing {database} ({mark}): no set-up, no seeding")
-            return Setup(database, env, created=False)
+            try:
+                earlier = json.loads(mark.removeprefix(SEEDED_MARK))
+            except ValueError:
+                earlier = {}
+            return Setup(database, env, created=False, timings=earlier.get("timings", {}),
+                         seed_rows=earlier.get("rows", 0), seeded_at=earlier.get("at", ""))  # fmt: skip
         log(f"{database} exists but its seeding did not finish: setting it up again")
     env, timings = deploy(database, instance, workdir, args.tenants)
     mondays = seeded_weeks(args.weeks)
@@ -804,7 +826,9 @@ def prepare(args: argparse.Namespace, database: str, workdir: Path) -> Setup:
             f"{timings['re-add foreign keys']:.1f} s")  # fmt: skip
     timings["vacuum analyze"] = vacuum_analyze(env)
     log(f"VACUUM ANALYZE: {timings['vacuum analyze']:.1f} s")
-    mark_seeded(env, database, f"tenants={args.tenants} weeks={args.weeks} per_week={args.per_week} rows={rows}")
+    seeded_at = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    note = {"tenants": args.tenants, "weeks": args.weeks, "per_week": args.per_week, "rows": rows, "at": seeded_at}
+    mark_seeded(env, database, json.dumps({**note, "timings": timings}))
     return Setup(database, env, created=True, timings=timings, seed_rows=rows)
 
 
@@ -886,8 +910,7 @@ def measure(args: argparse.Namespace, setup: Setup) -> dict[str, Any]:
                     order = ("est", "floor") if (index + round_number) % 2 == 0 else ("floor", "est")
                     for which in order:
                         if which == "est":
-                            clock.reset()
-                            elapsed, _ = est_statistics(tenant_id, monday)
+                            elapsed, _ = est_statistics(tenant_id, monday, clock)
                             est_times.append(elapsed)
                             sql_times.append(clock.seconds)
                             sql_counts.append(clock.count)
@@ -913,7 +936,7 @@ def measure(args: argparse.Namespace, setup: Setup) -> dict[str, Any]:
             print(f"  one round trip (select 1 on an open connection): p50 {figures['round_trip']:.3f} ms")
             print(f"  reports per week for this tenant: median {statistics.median(week_totals):.0f} "
                   f"(min {min(week_totals)}, max {max(week_totals)}); SQL statements per compile: "
-                  f"{figures['est_statements']:.0f} (set_config + 3 comparisons + rows)")  # fmt: skip
+                  f"{figures['est_statements']:.0f} (3 comparisons + rows)")  # fmt: skip
 
             section("compile_step: the whole plan of a cycle (statistics + storing), org model A")
             job_weeks = weeks[-args.job_weeks :]
@@ -924,7 +947,7 @@ def measure(args: argparse.Namespace, setup: Setup) -> dict[str, Any]:
             for monday in job_weeks:
                 via_job.append(compile_plan(tenant_id, monday, via_job=True))
             figures["direct"], figures["via_job"] = direct, via_job
-            for title, runs in (("direct compile_step + commit (new pictures)", direct),
+            for title, runs in (("direct compile_step + commit", direct),
                                 ("through core.jobs.enqueue, in-process (recompiled in place)", via_job)):  # fmt: skip
                 print(f"  {title}, {len(runs)} weeks, median ms:")
                 steps = [key for key, _, _ in runs[0]]
@@ -935,21 +958,22 @@ def measure(args: argparse.Namespace, setup: Setup) -> dict[str, Any]:
                 plan_totals = [sum(s for _, s, _ in run) * 1000 for run in runs]
                 print(f"    {'whole plan':<28} {statistics.median(plan_totals):8.1f} ms")
 
-            section("EXPLAIN (ANALYZE, BUFFERS): every statement of one compile (step 'gemensam'), then the floor")
+            section("EXPLAIN (ANALYZE, BUFFERS): every statement of one compile (the plan's last step), then the floor")
             clock.capture = []
-            gemensam = compile_plan(tenant_id, weeks[-1], via_job=False)  # the legs first, 'gemensam' last
+            starts: dict[str, int] = {}
+            plan_run = compile_plan(tenant_id, weeks[-1], via_job=False,
+                                    on_step=lambda key: starts.__setitem__(key, len(clock.capture or [])))  # fmt: skip
             captured = clock.capture
             clock.capture = None
             figures["captured"] = len(captured)
-            stores = ("UPDATE LAGESBILDER", "INSERT INTO LAGESBILDER")
-            boundaries = [i for i, (s, _, _) in enumerate(captured) if s.lstrip().upper().startswith(stores)]
-            last_step = captured[boundaries[-2] + 1 :] if len(boundaries) >= 2 else captured
+            last_key = plan_run[-1][0]
+            last_step = captured[starts[last_key] :]
             seen: set[str] = set()
             plans = explain_captured(tenant_id, last_step)
             seen.update(s for s, _, _ in plans)
             extra = explain_captured(tenant_id, captured, only_new=seen)
-            print(f"  compile of the plan captured {len(captured)} statements; the 'gemensam' step issued "
-                  f"{len(last_step)} ({gemensam[-1][1] * 1000:.1f} ms): each of them below, then the other "
+            print(f"  compile of the plan captured {len(captured)} statements; the last step, '{last_key}', issued "
+                  f"{len(last_step)} ({plan_run[-1][1] * 1000:.1f} ms): each of them below, then the other "
                   f"statements of the run that differ in text (tenant, cycle, plan; leg-scoped steps)")  # fmt: skip
             for number, (statement, elapsed, plan) in enumerate([*plans, *extra], start=1):
                 print(f"\n  [{number}] {elapsed * 1000:.2f} ms as issued  {compact_sql(statement)}")
@@ -976,7 +1000,7 @@ def summary(args: argparse.Namespace, setup: Setup, figures: dict[str, Any], com
         ("est p50 / floor p50", f"{ratio:.1f} x", f"<= {TARGET_RATIO:.0f} x", ratio <= TARGET_RATIO),
     ]
     seed_total = sum(setup.timings.values())
-    if setup.created:
+    if setup.timings:
         seed_ok = seed_total <= TARGET_SEED_S
         checks.append(("set-up + seed", f"{seed_total:.0f} s", f"<= {TARGET_SEED_S:.0f} s", seed_ok))
     figures["passed"] = all(ok for *_, ok in checks[:3]) and not figures["mismatches"]
@@ -994,11 +1018,12 @@ def summary(args: argparse.Namespace, setup: Setup, figures: dict[str, Any], com
           f"~{statistics.median(figures['week_totals']):.0f} a week; weeks {figures['weeks'][0]} .. "
           f"{figures['weeks'][1]} ({len(figures['week_totals'])} weeks x {args.rounds} round(s), "
           f"after a warm-up)")  # fmt: skip
-    if setup.created:
+    when = "" if setup.created else f" (reused {setup.database}; seeded {setup.seeded_at or 'earlier'} by this script)"
+    if setup.timings:
         print("  seeding     " + ", ".join(f"{k} {v:.1f} s" for k, v in setup.timings.items())
-              + f"; {setup.seed_rows:,} rows inserted")  # fmt: skip
+              + f", total {sum(setup.timings.values()):.0f} s; {setup.seed_rows:,} rows inserted{when}")  # fmt: skip
     else:
-        print(f"  seeding     skipped (--reuse {setup.database})")
+        print(f"  seeding     skipped{when}")
     print(f"  est         statistics_for p50 {p50:.1f} ms, p95 {p95:.1f} ms; of which SQL p50 "
           f"{percentile(sql_ms, 0.5):.1f} ms in {figures['est_statements']:.0f} statements")  # fmt: skip
     print("  est parts   " + ", ".join(f"{part} {ms:.1f} ms" for part, ms in figures["breakdown"].items())

@@ -597,7 +597,7 @@ def direct_import(csv_path: Path, tenant_id: int, user_id: int, profile: bool) -
         "job start, load upload, reporting context": span("uploaded", "count_rows.start"),
         "read + check every row": span("count_rows.start", "_drop_known.start"),
         "drop rows imported before": span("_drop_known.start", "_drop_known.end"),
-        "insert (ORM bulk, 2000 per batch)": span("_insert.start", "_insert.end"),
+        "insert (PostgreSQL: COPY + INSERT … SELECT)": span("_insert.start", "_insert.end"),
         "commit + job record": span("_insert.end", "end"),
     }
     print(
