@@ -342,10 +342,9 @@ def run_import(job: JobContext, import_id: int) -> dict[str, Any]:
     if errors:
         job.progress(total, total)
         return {"rows": total, "imported": 0, "duplicates": 0, "errors": errors}
-    _drop_known(session, accepted)
-    _insert(session, accepted, upload.uploaded_by)
+    imported = _insert(session, accepted, upload.uploaded_by)
     job.progress(total, total)
-    return {"rows": total, "imported": len(accepted), "duplicates": total - len(accepted), "errors": []}
+    return {"rows": total, "imported": imported, "duplicates": total - imported, "errors": []}
 
 
 def _check_row(reader: RowReader, number: int, row: dict, errors: list, accepted: dict[str, tuple]) -> None:
@@ -364,7 +363,7 @@ def _check_row(reader: RowReader, number: int, row: dict, errors: list, accepted
 
 
 def _drop_known(session: Session, accepted: dict[str, tuple]) -> None:
-    """Forget rows imported before (same content key)."""
+    """Forget rows imported before (same import key); PostgreSQL does this in the INSERT itself."""
     keys = list(accepted)
     for start in range(0, len(keys), 1000):
         for known in session.scalars(
@@ -379,13 +378,16 @@ _INSERT = insert(Report).execution_options(render_nulls=True)
 _COPIED = (*STORED, "tenant_id", "import_key", "source", "reported_by", "created_at", "updated_at")
 
 
-def _insert(session: Session, accepted: dict[str, tuple], user_id: int | None) -> None:
+def _insert(session: Session, accepted: dict[str, tuple], user_id: int | None) -> int:
     """Insert the accepted rows, stamped with the job's tenant: on PostgreSQL with COPY into a temporary table and
     one INSERT … SELECT (COPY cannot write to a table under row-level security; the INSERT is checked by its WITH
-    CHECK), elsewhere as batched ORM inserts (checked by the tenancy listener)."""
+    CHECK), elsewhere as batched ORM inserts (checked by the tenancy listener). Rows imported before are skipped
+    (their import key exists); returns how many were inserted."""
     tenant_id, now = current_tenant_id(), utcnow()
-    rows = ((*stored, tenant_id, key, "import", user_id, now, now) for key, stored in accepted.items())
     connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        _drop_known(session, accepted)
+    rows = ((*stored, tenant_id, key, "import", user_id, now, now) for key, stored in accepted.items())
     if connection.dialect.name == "postgresql":
         columns = ", ".join(_COPIED)
         with connection.connection.cursor() as cursor:
@@ -395,8 +397,11 @@ def _insert(session: Session, accepted: dict[str, tuple], user_id: int | None) -
             with cursor.copy(f"COPY est_import_rows ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cursor.execute(f"INSERT INTO reports ({columns}) SELECT {columns} FROM est_import_rows")
-        return
+            cursor.execute(
+                f"INSERT INTO reports ({columns}) SELECT {columns} FROM est_import_rows "
+                "ON CONFLICT (tenant_id, import_key) DO NOTHING"
+            )
+            return cursor.rowcount
     batch: list[dict[str, Any]] = []
     for row in rows:
         batch.append(dict(zip(_COPIED, row, strict=True)))
@@ -405,6 +410,7 @@ def _insert(session: Session, accepted: dict[str, tuple], user_id: int | None) -
             batch.clear()
     if batch:
         session.execute(_INSERT, batch)
+    return len(accepted)
 
 
 # --- the template --------------------------------------------------------------------------------------------
