@@ -567,7 +567,7 @@ def direct_import(csv_path: Path, tenant_id: int, user_id: int, profile: bool) -
     baseline_rss, baseline_peak = proc_status_mb("self", "VmRSS"), max_rss_mb()
     marks: dict[str, float] = {}
     rss: dict[str, float] = {}
-    _instrument(importer, ("count_rows", "_drop_known", "_insert"), marks, rss)
+    _instrument(importer, ("count_rows", "_insert"), marks, rss)
     profiler = cProfile.Profile() if profile else None
     with app.app_context():
         db = app_session()
@@ -595,9 +595,10 @@ def direct_import(csv_path: Path, tenant_id: int, user_id: int, profile: bool) -
     phases = {
         "store the upload (ReportImport row)": span("start", "uploaded"),
         "job start, load upload, reporting context": span("uploaded", "count_rows.start"),
-        "read + check every row": span("count_rows.start", "_drop_known.start"),
-        "drop rows imported before": span("_drop_known.start", "_drop_known.end"),
-        "insert (PostgreSQL: COPY + INSERT … SELECT)": span("_insert.start", "_insert.end"),
+        "read + check every row": span("count_rows.start", "_insert.start"),
+        "insert, skipping rows imported before (COPY + INSERT … SELECT … ON CONFLICT)": span(
+            "_insert.start", "_insert.end"
+        ),
         "commit + job record": span("_insert.end", "end"),
     }
     print(
@@ -613,7 +614,7 @@ def direct_import(csv_path: Path, tenant_id: int, user_id: int, profile: bool) -
                 "baseline_rss_mb": baseline_rss,
                 "baseline_peak_mb": baseline_peak,
                 "peak_rss_mb": max_rss_mb(),
-                "peak_after_check_mb": rss.get("_drop_known.start"),
+                "peak_after_check_mb": rss.get("_insert.start"),
                 "profiled": profile,
             }
         ),
