@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from core.accounts.actor import Actor
@@ -150,23 +150,32 @@ def _rows(session: Session, scope: Scope, start: datetime, end: datetime) -> lis
     return [ReportRow(*row) for row in session.execute(statement)]
 
 
-def _comparison(session: Session, scope: Scope, span: Span, zone) -> Comparison:
-    start, end = span.window(zone)
+def comparisons(session: Session, scope: Scope, spans: dict[str, Span], zone) -> dict[str, Comparison]:
+    """The counts of the comparison periods (previous, the one before, last year): one statement, a UNION ALL of
+    one index range scan per period, so one round trip."""
     theme = func.coalesce(Report.theme, "positiv")
-    statement = scope.apply(
-        select(theme, Report.item_key, Area.key, func.count())
-        .join(Area, Area.id == Report.area_id)
-        .where(Report.occurred_at >= start, Report.occurred_at < end)
-        .group_by(theme, Report.item_key, Area.key)
-    )
-    by_theme: Counter[str] = Counter()
-    by_item: Counter[str] = Counter()
-    by_area: Counter[str] = Counter()
-    for theme_key, item_key, area_key, count in session.execute(statement):
+    parts = []
+    for name, span in spans.items():
+        start, end = span.window(zone)
+        parts.append(
+            scope.apply(
+                select(literal(name).label("window"), theme.label("theme"), Report.item_key, Area.key.label("area"),
+                       func.count().label("count"))
+                .join(Area, Area.id == Report.area_id)
+                .where(Report.occurred_at >= start, Report.occurred_at < end)
+                .group_by(theme, Report.item_key, Area.key)
+            )
+        )  # fmt: skip
+    counts = {name: (Counter(), Counter(), Counter()) for name in spans}
+    for name, theme_key, item_key, area_key, count in session.execute(union_all(*parts)):
+        by_theme, by_item, by_area = counts[name]
         by_theme[theme_key] += count
         by_item[item_key] += count
         by_area[area_key] += count
-    return Comparison(span.label, sum(by_theme.values()), dict(by_theme), dict(by_item), dict(by_area))
+    return {
+        name: Comparison(spans[name].label, sum(t.values()), dict(t), dict(i), dict(a))
+        for name, (t, i, a) in counts.items()
+    }
 
 
 def statistics_for(
@@ -174,10 +183,8 @@ def statistics_for(
 ) -> dict[str, Any]:
     zone = periods.zone(tenant.cadence)
     start, end = span.window(zone)
-    comparisons = {
-        name: _comparison(session, scope, other, zone) for name, other in comparison_spans(span, period).items()
-    }
-    statistics = compile_statistics(_rows(session, scope, start, end), zone=zone, comparisons=comparisons)
+    earlier = comparisons(session, scope, comparison_spans(span, period), zone)
+    statistics = compile_statistics(_rows(session, scope, start, end), zone=zone, comparisons=earlier)
     if span.kind in LONG_KINDS:
         statistics["by_area_theme"] = _by_area_theme(statistics["rows"])
     return statistics
@@ -242,10 +249,8 @@ def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: Compilati
     scope = Scope(step.scope, area.id if area else None, step.leg)
     if step.rollup:
         zone = periods.zone(tenant.cadence)
-        comparisons = {
-            name: _comparison(session, scope, other, zone) for name, other in comparison_spans(span, period).items()
-        }
-        statistics = merge_statistics([pictures[key].statistics for key in step.after], comparisons=comparisons,
+        earlier = comparisons(session, scope, comparison_spans(span, period), zone)
+        statistics = merge_statistics([pictures[key].statistics for key in step.after], comparisons=earlier,
                                       zone=zone)  # fmt: skip
         statistics["rolled_up"] = [pictures[key].id for key in step.after]
     else:
