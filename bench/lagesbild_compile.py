@@ -35,7 +35,6 @@ import queue
 import re
 import secrets
 import shlex
-import signal
 import statistics
 import subprocess
 import sys
@@ -44,8 +43,7 @@ import threading
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -54,6 +52,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 import psycopg.sql
+from _shared import terminate_on_sigterm
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -126,20 +125,6 @@ def percentile(values: list[float], fraction: float) -> float:
 def expand(weights: tuple[int, ...], values: range | tuple[int, ...]) -> list[int]:
     """A lookup list in which each value occurs as often as its weight (pick with a uniform index)."""
     return [value for value, weight in zip(values, weights, strict=True) for _ in range(weight)]
-
-
-@contextmanager
-def terminate_on_sigterm() -> Iterator[None]:
-    """Turn SIGTERM into SystemExit, so that ``finally`` clean-up runs."""
-
-    def handler(_signum: int, _frame: Any) -> None:
-        raise SystemExit(143)
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 # --- database and set-up -------------------------------------------------------------------------------------

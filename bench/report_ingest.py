@@ -43,8 +43,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,6 +52,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
+from _shared import terminate_on_sigterm
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -833,20 +833,6 @@ def print_summary(outcome: Outcome) -> list[str]:
         print(f"import errors (first 5): {outcome.api_import.job['result']['errors'][:5]}")
     print("=" * 100, flush=True)
     return [line[0].strip() for line in lines if line[4] == "FAIL"]
-
-
-@contextmanager
-def terminate_on_sigterm() -> Iterator[None]:
-    """Turn SIGTERM into SystemExit, so that ``finally`` clean-up runs."""
-
-    def handler(_signum: int, _frame: Any) -> None:
-        raise SystemExit(143)
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def bench(args: argparse.Namespace) -> int:

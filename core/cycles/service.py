@@ -105,6 +105,11 @@ def latest_pictures(session: Session, cycle: Cycle) -> dict[str, Lagesbild]:
     return pictures
 
 
+def uncompiled(pictures: dict[str, Lagesbild], keys) -> list[str]:
+    """The steps among ``keys`` whose picture is not compiled yet."""
+    return [key for key in keys if key not in pictures or pictures[key].status not in COMPILED]
+
+
 def final_step(steps: list[CompilationStep]) -> CompilationStep:
     return steps[-1]
 
@@ -157,7 +162,7 @@ def transition(session: Session, tenant: Tenant, cycle: Cycle, to_state: str, ac
 def _check_ready_for_assessment(
     session: Session, cycle: Cycle, steps: list[CompilationStep], pictures: dict[str, Lagesbild], rule: TransitionRule
 ) -> None:
-    missing = [s.key for s in steps if pictures.get(s.key) is None or pictures[s.key].status not in COMPILED]
+    missing = uncompiled(pictures, [s.key for s in steps])
     if missing:
         raise Conflict(f"Sammanställ först: {', '.join(missing)}.", {"steps": missing})
     final = pictures[final_step(steps).key]

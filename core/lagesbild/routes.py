@@ -114,7 +114,7 @@ def _authorized_step(cycle, step_key: str):
         if step.compiler_leg and cycle.compiler_leg and leg != cycle.compiler_leg:
             raise DomainError(f"Denna period sammanställer {cycle.compiler_leg}.", status=403)
     pictures = cycles.latest_pictures(session, cycle)
-    missing = [k for k in step.after if k not in pictures or pictures[k].status not in cycles.COMPILED]
+    missing = cycles.uncompiled(pictures, step.after)
     if missing:
         raise Conflict(f"Sammanställ först: {', '.join(missing)}.", {"steps": missing})
     return step

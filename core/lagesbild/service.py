@@ -242,7 +242,7 @@ def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: Compilati
     period = periods.Period(cycle.period_start, cycle.weeks)
     span = week_span(period)
     pictures = cycles.latest_pictures(session, cycle)
-    missing = [key for key in step.after if key not in pictures or pictures[key].status not in cycles.COMPILED]
+    missing = cycles.uncompiled(pictures, step.after)
     if missing:
         raise Conflict(f"Sammanställ först: {', '.join(missing)}.", {"steps": missing})
     area = session.scalar(select(Area).where(Area.key == step.area)) if step.area else None
