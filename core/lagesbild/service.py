@@ -12,20 +12,28 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, delete, func, literal, select, union_all
+from sqlalchemy import CompoundSelect, Select, and_, bindparam, delete, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from core.accounts.actor import Actor
 from core.cycles import periods
 from core.cycles import service as cycles
 from core.cycles.models import Cycle
-from core.db import utcnow
+from core.db import UTCDateTime, utcnow
 from core.domain import CompilationStep
 from core.errors import Conflict, DomainError, NotFound
 from core.lagesbild.models import AreaAssessment, Lagesbild
-from core.lagesbild.statistics import Comparison, ReportRow, compile_statistics, merge_statistics
+from core.lagesbild.statistics import (
+    COMPARISON_KEYS,
+    POSITIVE_THEME,
+    Comparison,
+    ReportRow,
+    compile_statistics,
+    merge_statistics,
+)
 from core.organisation.models import Area, Organisation
 from core.reports.models import Report
 from core.tenants.models import Tenant
@@ -121,6 +129,8 @@ def comparison_spans(span: Span, period: periods.Period | None) -> dict[str, Spa
 
 # --- reading reports -------------------------------------------------------------------------------------------
 
+CURRENT = "current"
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -130,61 +140,88 @@ class Scope:
 
     def apply(self, statement: Select) -> Select:
         if self.kind == "area":
-            return statement.where(Report.area_id == self.area_id)
+            return statement.where(Report.area_id == bindparam("area_id"))
         if self.kind == "leg":
-            legs = select(Organisation.id).where(Organisation.leg == self.leg)
+            legs = select(Organisation.id).where(Organisation.leg == bindparam("leg"))
             return statement.where(Report.organisation_id.in_(legs))
         return statement
 
-
-def _rows(session: Session, scope: Scope, start: datetime, end: datetime) -> list[ReportRow]:
-    statement = scope.apply(
-        select(
-            Report.id, Report.item_key, Report.theme, Report.positive, Area.key, Organisation.key, Report.occurred_at,
-            Report.lat, Report.lon, Report.place_text, Report.severity,
-        )
-        .join(Area, Area.id == Report.area_id)
-        .outerjoin(Organisation, Organisation.id == Report.organisation_id)
-        .where(Report.occurred_at >= start, Report.occurred_at < end)
-    )  # fmt: skip
-    return [ReportRow(*row) for row in session.execute(statement)]
+    def parameters(self) -> dict[str, Any]:
+        return {"area": {"area_id": self.area_id}, "leg": {"leg": self.leg}}.get(self.kind, {})
 
 
-def comparisons(session: Session, scope: Scope, spans: dict[str, Span], zone) -> dict[str, Comparison]:
-    """The counts of the comparison periods (previous, the one before, last year): one statement, a UNION ALL of
-    one index range scan per period, so one round trip."""
-    theme = func.coalesce(Report.theme, "positiv")
+def _in_window(name: str):
+    return and_(
+        Report.occurred_at >= bindparam(f"{name}_start", type_=UTCDateTime()),
+        Report.occurred_at < bindparam(f"{name}_end", type_=UTCDateTime()),
+    )
+
+
+@cache
+def _reading(scope_kind: str, with_rows: bool) -> CompoundSelect:
+    """The one statement a compile reads with (one round trip, one index range scan per period, built once and
+    prepared by the driver on reuse): every report of the current period, then the counts by theme, item and
+    area of each comparison period. Both kinds of rows share one shape: (window, id, item_key, theme, positive,
+    area_key, organisation_key, occurred_at, lat, lon, place_text, severity, count)."""
+    scope = Scope(scope_kind)
+    theme = func.coalesce(Report.theme, POSITIVE_THEME)
     parts = []
+    if with_rows:
+        parts.append(scope.apply(
+            select(literal(CURRENT).label("window"), Report.id, Report.item_key, Report.theme, Report.positive,
+                   Area.key.label("area_key"), Organisation.key.label("organisation_key"), Report.occurred_at,
+                   Report.lat, Report.lon, Report.place_text, Report.severity, literal(1).label("count"))
+            .join(Area, Area.id == Report.area_id)
+            .outerjoin(Organisation, Organisation.id == Report.organisation_id)
+            .where(_in_window(CURRENT))
+        ))  # fmt: skip
+    for name in COMPARISON_KEYS:
+        parts.append(scope.apply(
+            select(literal(name), null(), Report.item_key, theme, null(), Area.key, null(), null(), null(), null(),
+                   null(), null(), func.count())
+            .join(Area, Area.id == Report.area_id)
+            .where(_in_window(name))
+            .group_by(Report.item_key, theme, Area.key)
+        ))  # fmt: skip
+    return union_all(*parts)
+
+
+def _read(
+    session: Session, scope: Scope, spans: dict[str, Span], zone
+) -> tuple[list[ReportRow], dict[str, Comparison]]:
+    """The reports of ``spans["current"]`` (if given) and the counts of the comparison periods, in one statement."""
+    parameters = scope.parameters()
     for name, span in spans.items():
-        start, end = span.window(zone)
-        parts.append(
-            scope.apply(
-                select(literal(name).label("window"), theme.label("theme"), Report.item_key, Area.key.label("area"),
-                       func.count().label("count"))
-                .join(Area, Area.id == Report.area_id)
-                .where(Report.occurred_at >= start, Report.occurred_at < end)
-                .group_by(theme, Report.item_key, Area.key)
-            )
-        )  # fmt: skip
-    counts = {name: (Counter(), Counter(), Counter()) for name in spans}
-    for name, theme_key, item_key, area_key, count in session.execute(union_all(*parts)):
-        by_theme, by_item, by_area = counts[name]
-        by_theme[theme_key] += count
-        by_item[item_key] += count
-        by_area[area_key] += count
-    return {
+        parameters[f"{name}_start"], parameters[f"{name}_end"] = span.window(zone)
+    rows: list[ReportRow] = []
+    counts = {name: (Counter(), Counter(), Counter()) for name in COMPARISON_KEYS}
+    for row in session.execute(_reading(scope.kind, CURRENT in spans), parameters).all():
+        if row[0] == CURRENT:
+            rows.append(ReportRow._make(row[1:12]))
+        else:
+            by_theme, by_item, by_area = counts[row[0]]
+            count = row[12]
+            by_theme[row[3]] += count
+            by_item[row[2]] += count
+            by_area[row[5]] += count
+    comparisons = {
         name: Comparison(spans[name].label, sum(t.values()), dict(t), dict(i), dict(a))
         for name, (t, i, a) in counts.items()
     }
+    return rows, comparisons
+
+
+def comparisons(session: Session, scope: Scope, spans: dict[str, Span], zone) -> dict[str, Comparison]:
+    """The counts of the comparison periods (previous, the one before, last year), for a roll-up."""
+    return _read(session, scope, spans, zone)[1]
 
 
 def statistics_for(
     session: Session, tenant: Tenant, scope: Scope, span: Span, period: periods.Period | None
 ) -> dict[str, Any]:
     zone = periods.zone(tenant.cadence)
-    start, end = span.window(zone)
-    earlier = comparisons(session, scope, comparison_spans(span, period), zone)
-    statistics = compile_statistics(_rows(session, scope, start, end), zone=zone, comparisons=earlier)
+    rows, earlier = _read(session, scope, {CURRENT: span, **comparison_spans(span, period)}, zone)
+    statistics = compile_statistics(rows, zone=zone, comparisons=earlier)
     if span.kind in LONG_KINDS:
         statistics["by_area_theme"] = _by_area_theme(statistics["rows"])
     return statistics

@@ -36,7 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -72,9 +72,8 @@ REPEATED_PLACE_MIN_COUNT = 2
 EARTH_RADIUS_M = 6_371_000.0
 
 
-@dataclass(frozen=True)
-class ReportRow:
-    """One report, as far as the statistics need it."""
+class ReportRow(NamedTuple):
+    """One report, as far as the statistics need it (a named tuple: made straight from a result row)."""
 
     id: int
     item_key: str
