@@ -126,7 +126,9 @@ def _sync_database_setting(session: Session) -> None:
 
 @event.listens_for(Session, "after_begin")
 def _set_transaction_tenant(session: Session, _transaction, connection) -> None:
-    if connection.dialect.name == "postgresql":
+    # With neither a tenant nor the bypass there is nothing to set: est only ever sets these transaction-locally
+    # (``set_config(…, true)``), so every transaction starts with both empty — no tenant rows, fail closed.
+    if connection.dialect.name == "postgresql" and (_tenant.get() is not None or _bypass.get()):
         sql, params = _database_setting_sql()
         connection.execute(text(sql), params)
 

@@ -36,9 +36,13 @@ def init_app(app: Flask) -> None:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token:
                 abort(401, message="Authorization måste vara 'Bearer <token>'.")
-            g.user = user_for_token(db, token.strip())
+            # A tenant-level URL has bound its tenant already: the membership comes with the user.
+            bound = g.get("tenant") is not None
+            g.user, membership = user_for_token(db, token.strip(), with_membership=bound)
             if g.user is None:
                 abort(401, message="Ogiltig eller utgången token.")
+            if bound:
+                g.membership = membership
             return
         user_id = session.get("user_id")
         if user_id is None:

@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.accounts.models import ApiToken, User
+from core.accounts.models import ApiToken, Membership, User
 from core.db import utcnow
 
 _hasher = PasswordHasher()
@@ -68,10 +68,19 @@ def issue_token(session: Session, user: User, ttl_days: int) -> tuple[str, ApiTo
     return token, row
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user of an unexpired token (one query)."""
-    return session.scalar(
+def user_for_token(
+    session: Session, token: str, *, with_membership: bool = False
+) -> tuple[User | None, Membership | None]:
+    """The active user of an unexpired token, and — ``with_membership``, when a tenant is bound — their membership
+    of that tenant (the tenancy wall scopes the outer join to it). One query either way."""
+    statement = (
         select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == _digest(token), ApiToken.expires_at > utcnow(), User.active)
     )
+    if not with_membership:
+        return session.scalar(statement), None
+    row = session.execute(
+        statement.add_columns(Membership).outerjoin(Membership, Membership.user_id == User.id)
+    ).first()
+    return (None, None) if row is None else (row[0], row[1])

@@ -53,6 +53,8 @@ def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
 
     @blp.before_request
     def _load_membership() -> None:
+        if "membership" in g:  # loaded with the token's user (see core.accounts.auth)
+            return
         user = g.get("user")
         g.membership = (
             None if user is None else current_session().scalar(select(Membership).where(Membership.user_id == user.id))

@@ -1,9 +1,10 @@
 """Turning a report as submitted (API or import row) into a stored report, and the rules around it.
 
-``ReportingContext`` loads once what every report of one request or import needs — the current checklist
-version, areas, organisations, reporter functions, cycles — so that validating 100,000 rows costs no query
-per row. ``values`` checks one report and returns its column values, or raises ``ReportErrors`` naming each
-field. Nothing is stored until a report (or a whole import) is valid.
+``ReportingContext`` holds what every report of one request or import is checked against — the tenant's
+catalogue (current checklist version, areas, organisations, reporter functions, cycle deadlines; kept in memory
+per process, see ``core.reports.catalogue``) — so that a report costs no query but its INSERT, and validating
+100,000 rows costs no query per row. ``values`` checks one report and returns its column values, or raises
+``ReportErrors`` naming each field. Nothing is stored until a report (or a whole import) is valid.
 """
 
 from __future__ import annotations
@@ -17,14 +18,13 @@ from sqlalchemy.orm import Session
 from core.accounts.actor import Actor
 from core.checklists import service as checklists
 from core.checklists.content import Item
-from core.checklists.models import ChecklistVersion
 from core.cycles import periods
 from core.cycles.models import OPEN_FOR_EDITS, Cycle
 from core.db import utcnow
 from core.errors import Conflict, DomainError
 from core.lagesbild.models import Lagesbild
-from core.organisation.models import Area, Organisation, ReporterFunction
 from core.reports import geo
+from core.reports.catalogue import catalogue
 from core.reports.models import Report
 from core.tenants.models import Tenant
 
@@ -42,20 +42,21 @@ class ReportingContext:
         self.tenant = tenant
         self.actor = actor
         self.now = now or utcnow()
-        self.version = checklists.current(session)
-        self.items: dict[str, Item] = checklists.items_of(self.version)
-        self.areas = {a.id: a for a in session.scalars(select(Area))}
-        self.areas_by_key = {a.key: a for a in self.areas.values()}
-        self.organisations = {o.key: o for o in session.scalars(select(Organisation))}
-        self.organisation_ids = {o.id: o for o in self.organisations.values()}
-        self.organisation_legs = {o.id: o.leg for o in self.organisations.values()}
-        self.functions = {f.key: f for f in session.scalars(select(ReporterFunction))}
-        self.function_ids = {f.id: f for f in self.functions.values()}
+        self.catalogue = catalogue(session, tenant)
+        self.items: dict[str, Item] = self.catalogue.items
+        self.areas = self.catalogue.areas
+        self.areas_by_key = self.catalogue.areas_by_key
+        self.organisations = self.catalogue.organisations
+        self.organisation_ids = self.catalogue.organisation_ids
+        self.functions = self.catalogue.functions
+        self.function_ids = self.catalogue.function_ids
         self._cycles: dict[str, Cycle | None] = {}
-        self._versions: dict[int, ChecklistVersion] = {self.version.id: self.version}
+        self._versions: dict[int, tuple[int, dict[str, Item]]] = {
+            self.catalogue.version_id: (self.catalogue.version_number, self.items)
+        }
 
     def cycle(self, period: str) -> Cycle | None:
-        """The cycle of a period, looked up once per period."""
+        """The cycle of a period (as it is now: for edits), looked up once per period."""
         if period not in self._cycles:
             self._cycles[period] = self.session.scalar(select(Cycle).where(Cycle.period == period))
         return self._cycles[period]
@@ -80,8 +81,8 @@ class ReportingContext:
 
         organisation_id, function_id = self._reporting_for(data, fail)
         if item is not None and item.answered_by is not None:
-            leg = self.organisation_legs.get(organisation_id) if organisation_id else None
-            if leg != item.answered_by:
+            organisation = self.organisation_ids.get(organisation_id) if organisation_id else None
+            if (organisation.leg if organisation else None) != item.answered_by:
                 fail("item", f"Punkten besvaras av parten '{item.answered_by}', inte av din organisation.")
 
         place = data["place"]
@@ -105,10 +106,11 @@ class ReportingContext:
         if errors:
             raise ReportErrors("Rapporten kunde inte tas emot.", errors)
         period = periods.period_of(occurred_at, self.tenant.cadence)
-        cycle = self.cycle(period.label)
-        deadline = cycle.deadline if cycle is not None else periods.deadline(period, self.tenant.cadence)
+        deadline = self.catalogue.cycle_deadline(self.session, period.label) or periods.deadline(
+            period, self.tenant.cadence
+        )
         return {
-            "checklist_version_id": self.version.id,
+            "checklist_version_id": self.catalogue.version_id,
             "item_key": item.key,
             "theme": item.theme,
             "positive": item.positive,
@@ -158,17 +160,17 @@ class ReportingContext:
 
     # --- rendering -------------------------------------------------------------------------------------
 
-    def version_of(self, report: Report) -> ChecklistVersion:
+    def version_of(self, report: Report) -> tuple[int, dict[str, Item]]:
+        """The number and items of the checklist version a report was made against."""
         version = self._versions.get(report.checklist_version_id)
         if version is None:
-            version = self._versions[report.checklist_version_id] = checklists.get(
-                self.session, report.checklist_version_id
-            )
+            row = checklists.get(self.session, report.checklist_version_id)
+            version = self._versions[report.checklist_version_id] = (row.number, checklists.items_of(row))
         return version
 
     def render(self, report: Report) -> dict[str, Any]:
-        version = self.version_of(report)
-        item = checklists.items_of(version)[report.item_key]
+        number, items = self.version_of(report)
+        item = items[report.item_key]
         organisation = self.organisation_ids.get(report.organisation_id) if report.organisation_id else None
         function = self.function_ids.get(report.reporter_function_id) if report.reporter_function_id else None
         scale = self.tenant.severity_scale
@@ -176,7 +178,7 @@ class ReportingContext:
             **{c: getattr(report, c) for c in ReportColumns},
             "item": report.item_key,
             "item_text": item.text,
-            "checklist_version": version.number,
+            "checklist_version": number,
             "area": report.area_id,
             "place": {"text": report.place_text, "lat": report.lat, "lon": report.lon},
             "severity_label": scale[report.severity - 1] if 0 < report.severity <= len(scale) else "",

@@ -1,0 +1,125 @@
+"""What a report is checked against, kept in memory per process: the tenant's current checklist version and its
+items, its areas, organisations and reporter functions, and the deadlines of its cycles.
+
+Loading it costs five queries; a report costs one INSERT. So each process keeps one catalogue per tenant and
+reuses it while the tenant's ``catalogue_revision`` — bumped by database triggers on every change to those tables
+(migration 0005), read with the tenant row on every request and job anyway — is unchanged. The entries are frozen
+copies, not ORM objects, so nothing cached is tied to a Session or can be written back. A catalogue is only ever
+built inside the tenant's own scope (the tenancy wall scopes its queries) and is looked up by the tenant's id, its
+creation time (ids can be reused after a tenant is deleted) and the revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.checklists import content as checklist_content
+from core.checklists import service as checklists
+from core.cycles.models import Cycle
+from core.organisation.models import Area, Organisation, ReporterFunction
+from core.tenants.models import Tenant
+
+CACHED_TENANTS = 1024
+
+
+@dataclass(frozen=True)
+class AreaEntry:
+    id: int
+    key: str
+    name: str
+    geometry: dict[str, Any] | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class OrganisationEntry:
+    id: int
+    key: str
+    name: str
+    leg: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class FunctionEntry:
+    id: int
+    key: str
+    name: str
+    organisation_id: int
+    active: bool
+
+
+@dataclass
+class Catalogue:
+    """One tenant's reporting vocabulary at one revision."""
+
+    revision: tuple[int, datetime, int]
+    version_id: int
+    version_number: int
+    items: dict[str, checklist_content.Item]
+    areas: dict[int, AreaEntry]
+    organisations: dict[str, OrganisationEntry]
+    functions: dict[str, FunctionEntry]
+    # period label → the deadline of its cycle (None: no cycle yet), filled as periods are asked for
+    deadlines: dict[str, datetime | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.areas_by_key = {a.key: a for a in self.areas.values()}
+        self.organisation_ids = {o.id: o for o in self.organisations.values()}
+        self.function_ids = {f.id: f for f in self.functions.values()}
+
+    def cycle_deadline(self, session: Session, period: str) -> datetime | None:
+        """The deadline of the period's cycle, if it has one (asked of the database once per period)."""
+        if period not in self.deadlines:
+            self.deadlines[period] = session.scalar(select(Cycle.deadline).where(Cycle.period == period))
+        return self.deadlines[period]
+
+
+_catalogues: dict[int, Catalogue] = {}
+_lock = Lock()
+
+
+def revision_of(tenant: Tenant) -> tuple[int, datetime, int]:
+    return tenant.id, tenant.created_at, tenant.catalogue_revision
+
+
+def catalogue(session: Session, tenant: Tenant) -> Catalogue:
+    """The tenant's catalogue as of its row's ``catalogue_revision`` (``session`` must be in the tenant's scope)."""
+    revision = revision_of(tenant)
+    cached = _catalogues.get(tenant.id)
+    if cached is not None and cached.revision == revision:
+        return cached
+    loaded = _load(session, revision)
+    with _lock:
+        if len(_catalogues) >= CACHED_TENANTS:
+            _catalogues.clear()
+        _catalogues[tenant.id] = loaded
+    return loaded
+
+
+def _load(session: Session, revision: tuple[int, datetime, int]) -> Catalogue:
+    version = checklists.current(session)
+    return Catalogue(
+        revision=revision,
+        version_id=version.id,
+        version_number=version.number,
+        items=checklists.items_of(version),
+        areas={
+            a.id: AreaEntry(a.id, a.key, a.name, a.geometry, a.active)
+            for a in session.scalars(select(Area).order_by(Area.id))
+        },
+        organisations={
+            o.key: OrganisationEntry(o.id, o.key, o.name, o.leg, o.active)
+            for o in session.scalars(select(Organisation).order_by(Organisation.id))
+        },
+        functions={
+            f.key: FunctionEntry(f.id, f.key, f.name, f.organisation_id, f.active)
+            for f in session.scalars(select(ReporterFunction).order_by(ReporterFunction.id))
+        },
+    )
