@@ -20,9 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ForeignKey, event, false, text
+from sqlalchemy import ForeignKey, Insert, String, Table, bindparam, cast, event, false, func, select, text
 from sqlalchemy.orm import (
+    LoaderCriteriaOption,
     Mapped,
     ORMExecuteState,
     Session,
@@ -32,6 +35,7 @@ from sqlalchemy.orm import (
 )
 
 from core.db import app_session
+from core.tenants.models import Tenant
 
 _tenant: ContextVar[int | None] = ContextVar("est_tenant", default=None)
 _bypass: ContextVar[str | None] = ContextVar("est_platform_bypass", default=None)
@@ -93,15 +97,46 @@ def platform_scope(reason: str, session: Session | None = None) -> Iterator[None
             _sync_database_setting(session)
 
 
-def set_request_tenant(tenant_id: int, session: Session) -> object:
-    """Bind the tenant for the rest of a request; returns the token to reset at teardown."""
-    token = _tenant.set(tenant_id)
-    _sync_database_setting(session)
-    return token
+_TENANT_BY_SLUG = select(Tenant).where(Tenant.slug == bindparam("slug"))
+_TENANT_BY_SLUG_SETTING_IT = _TENANT_BY_SLUG.add_columns(
+    func.set_config("est.tenant_id", cast(Tenant.id, String), True)
+)
+
+
+def bind_request_tenant(session: Session, slug: str | None) -> tuple[Tenant | None, object | None]:
+    """Find the tenant of a request's URL and bind it for the rest of the request: returns it (``None`` when there
+    is no such tenant) and the token to reset at teardown. On PostgreSQL the same statement sets ``est.tenant_id``
+    for the transaction (one round trip); it begins the request's transaction, so no other statement ran before."""
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        row = session.execute(_TENANT_BY_SLUG_SETTING_IT, {"slug": slug}).first()
+        tenant, synced = (None if row is None else row[0]), True
+    else:
+        tenant, synced = session.scalar(_TENANT_BY_SLUG, {"slug": slug}), False
+    if tenant is None:
+        return None, None
+    token = _tenant.set(tenant.id)
+    if not synced:
+        _sync_database_setting(session)
+    return tenant, token
 
 
 def reset_request_tenant(token: object) -> None:
     _tenant.reset(token)  # type: ignore[arg-type]
+
+
+def insert_row(session: Session, table: Table, values: dict[str, Any]) -> int:
+    """INSERT one row of a tenant-owned table as one plain statement (no unit of work: for hot paths), stamped
+    with the current tenant exactly as every ORM insert is; a row for another tenant is refused. Returns its id."""
+    tenant_id = current_tenant_id()
+    if values.setdefault("tenant_id", tenant_id) != tenant_id:
+        raise TenancyError(f"insert into {table.name} for another tenant refused")
+    _bind_session(session, tenant_id)
+    return session.connection().execute(_insert_returning_id(table), values).scalar_one()
+
+
+@lru_cache(maxsize=64)
+def _insert_returning_id(table: Table) -> Insert:
+    return table.insert().returning(table.c.id)
 
 
 def _bind_session(session: Session, tenant_id: int) -> None:
@@ -179,11 +214,18 @@ def _scope_statement(state: ORMExecuteState) -> None:
     if tenant_id is None:
         if _touches_tenant_rows(state):
             raise TenancyError("tenant-owned rows queried with no tenant set")
-        criteria = with_loader_criteria(TenantScoped, lambda cls: false(), include_aliases=True)
     else:
         _bind_session(state.session, tenant_id)
-        criteria = with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
-    state.statement = state.statement.options(criteria)
+    state.statement = state.statement.options(_criteria(tenant_id))
+
+
+@lru_cache(maxsize=4096)
+def _criteria(tenant_id: int | None) -> LoaderCriteriaOption:
+    """The tenant's rows only (no tenant: none). One option per tenant, made once: a fresh lambda per statement
+    would cost SQLAlchemy a new closure analysis every time."""
+    if tenant_id is None:
+        return with_loader_criteria(TenantScoped, lambda cls: false(), include_aliases=True)
+    return with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
 
 
 @event.listens_for(Session, "before_flush")

@@ -15,8 +15,7 @@ from sqlalchemy import select
 
 from core.accounts.models import Membership
 from core.api import API_PREFIX
-from core.tenancy import current_session, reset_request_tenant, set_request_tenant
-from core.tenants.models import Tenant
+from core.tenancy import bind_request_tenant, current_session, reset_request_tenant
 
 
 class TenantBlueprint(Blueprint):
@@ -37,13 +36,11 @@ def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
     @blp.url_value_preprocessor
     def _bind_tenant(_endpoint: str | None, values: dict | None) -> None:
         slug = (values or {}).pop("slug", None)
-        session = current_session()
-        tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
         # An unknown slug is answered by the access rule (401 before 404), so that anonymous callers cannot
         # tell which tenants exist; with no tenant bound, any query of tenant rows fails closed.
-        g.tenant = tenant
-        if tenant is not None:
-            g.tenant_token = set_request_tenant(tenant.id, session)
+        g.tenant, token = bind_request_tenant(current_session(), slug)
+        if token is not None:
+            g.tenant_token = token
 
     @blp.teardown_request
     def _unbind_tenant(_exc: BaseException | None) -> None:

@@ -26,6 +26,7 @@ from core.lagesbild.models import Lagesbild
 from core.reports import geo
 from core.reports.catalogue import catalogue
 from core.reports.models import Report
+from core.tenancy import insert_row
 from core.tenants.models import Tenant
 
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -219,10 +220,12 @@ ReportColumns = (
 
 
 def create(context: ReportingContext, data: dict[str, Any]) -> Report:
-    report = Report(**context.values(data), reported_by=context.actor.user_id, source="api")
-    context.session.add(report)
-    context.session.flush()
-    return report
+    """Store one report (one INSERT); returns it as a transient object to render, not kept in the Session."""
+    now = utcnow()
+    values = {**context.values(data), "reported_by": context.actor.user_id, "source": "api", "import_key": None,
+              "created_at": now, "updated_at": now}  # fmt: skip
+    report_id = insert_row(context.session, Report.__table__, values)
+    return Report(id=report_id, **values)
 
 
 def update(context: ReportingContext, report: Report, changes: dict[str, Any]) -> Report:
