@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -45,6 +48,22 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+M = TypeVar("M", bound=Base)
+
+
+def attach(session: Session, model: type[M], values: Mapping[str, Any]) -> M:
+    """An instance of ``model`` with ``values`` (all its columns, as read by a plain statement or kept from one), put
+    into ``session`` as if a query had loaded it: no SQL, and changing it is an ordinary UPDATE. An instance the
+    Session already holds wins."""
+    present = session.identity_map.get(identity_key(model, values["id"]))
+    if present is not None:
+        return present  # type: ignore[return-value]
+    instance = model(**values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
 
 
 def utcnow() -> datetime:

@@ -97,27 +97,26 @@ def platform_scope(reason: str, session: Session | None = None) -> Iterator[None
             _sync_database_setting(session)
 
 
-_TENANT_BY_SLUG = select(Tenant).where(Tenant.slug == bindparam("slug"))
-_TENANT_BY_SLUG_SETTING_IT = _TENANT_BY_SLUG.add_columns(
-    func.set_config("est.tenant_id", cast(Tenant.id, String), True)
-)
+_TENANT_STAMP = select(Tenant.id, Tenant.created_at, Tenant.revision).where(Tenant.slug == bindparam("slug"))
+_TENANT_STAMP_SETTING_IT = _TENANT_STAMP.add_columns(func.set_config("est.tenant_id", cast(Tenant.id, String), True))
 
 
 def bind_request_tenant(session: Session, slug: str | None) -> tuple[Tenant | None, object | None]:
     """Find the tenant of a request's URL and bind it for the rest of the request: returns it (``None`` when there
-    is no such tenant) and the token to reset at teardown. On PostgreSQL the same statement sets ``est.tenant_id``
-    for the transaction (one round trip); it begins the request's transaction, so no other statement ran before."""
-    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
-        row = session.execute(_TENANT_BY_SLUG_SETTING_IT, {"slug": slug}).first()
-        tenant, synced = (None if row is None else row[0]), True
-    else:
-        tenant, synced = session.scalar(_TENANT_BY_SLUG, {"slug": slug}), False
-    if tenant is None:
+    is no such tenant) and the token to reset at teardown. One round trip: the tenant's stamp (its row comes from
+    ``core.tenants.cache``), and on PostgreSQL, when this begins the request's transaction, ``est.tenant_id`` is
+    set for the transaction by the same statement."""
+    from core.tenants.cache import tenant_at
+
+    setting_it = session.get_bind().dialect.name == "postgresql" and not session.in_transaction()
+    row = session.connection().execute(_TENANT_STAMP_SETTING_IT if setting_it else _TENANT_STAMP, {"slug": slug})
+    stamp = row.first()
+    if stamp is None:
         return None, None
-    token = _tenant.set(tenant.id)
-    if not synced:
+    token = _tenant.set(stamp.id)
+    if not setting_it:
         _sync_database_setting(session)
-    return tenant, token
+    return tenant_at(session, stamp.id, stamp.created_at, stamp.revision), token
 
 
 def reset_request_tenant(token: object) -> None:

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from core.accounts.models import ApiToken, Membership, User
-from core.db import utcnow
+from core.db import attach, utcnow
+from core.tenancy import current_tenant_id
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so a wrong address costs as long as a wrong password.
@@ -68,19 +69,36 @@ def issue_token(session: Session, user: User, ttl_days: int) -> tuple[str, ApiTo
     return token, row
 
 
+_USER_COLUMNS = tuple(User.__table__.columns)
+_MEMBERSHIP_COLUMNS = tuple(Membership.__table__.columns)
+_TOKEN_USER = (
+    select(*_USER_COLUMNS)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("digest"), ApiToken.expires_at > bindparam("now"), User.active)
+)
+# The membership of the bound tenant only: the ON clause names it (this is a plain statement, which the ORM's
+# tenancy criteria do not reach), and row-level security holds it on PostgreSQL.
+_TOKEN_USER_AND_MEMBERSHIP = _TOKEN_USER.add_columns(
+    *(column.label(f"membership_{column.key}") for column in _MEMBERSHIP_COLUMNS)
+).outerjoin(Membership, (Membership.user_id == User.id) & (Membership.tenant_id == bindparam("tenant")))
+
+
 def user_for_token(
     session: Session, token: str, *, with_membership: bool = False
 ) -> tuple[User | None, Membership | None]:
     """The active user of an unexpired token, and — ``with_membership``, when a tenant is bound — their membership
-    of that tenant (the tenancy wall scopes the outer join to it). One query either way."""
-    statement = (
-        select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_hash == _digest(token), ApiToken.expires_at > utcnow(), User.active)
-    )
-    if not with_membership:
-        return session.scalar(statement), None
-    row = session.execute(
-        statement.add_columns(Membership).outerjoin(Membership, Membership.user_id == User.id)
-    ).first()
-    return (None, None) if row is None else (row[0], row[1])
+    of that tenant. One plain statement on platform tables (and the tenant's membership); the rows are put into the
+    Session as if loaded (``core.db.attach``)."""
+    parameters = {"digest": _digest(token), "now": utcnow()}
+    if with_membership:
+        parameters["tenant"] = current_tenant_id()
+    statement = _TOKEN_USER_AND_MEMBERSHIP if with_membership else _TOKEN_USER
+    row = session.connection().execute(statement, parameters).first()
+    if row is None:
+        return None, None
+    values = row._mapping
+    user = attach(session, User, {column.key: values[column.key] for column in _USER_COLUMNS})
+    if not with_membership or values["membership_id"] is None:
+        return user, None
+    membership = {column.key: values[f"membership_{column.key}"] for column in _MEMBERSHIP_COLUMNS}
+    return user, attach(session, Membership, membership)

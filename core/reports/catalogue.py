@@ -2,8 +2,8 @@
 items, its areas, organisations and reporter functions, and the deadlines of its cycles.
 
 Loading it costs five queries; a report costs one INSERT. So each process keeps one catalogue per tenant and
-reuses it while the tenant's ``catalogue_revision`` — bumped by database triggers on every change to those tables
-(migration 0005), read with the tenant row on every request and job anyway — is unchanged. The entries are frozen
+reuses it while the tenant's ``revision`` — bumped by database triggers on every change to those tables (migration
+0005), read with the tenant row on every request and job anyway — is unchanged. The entries are frozen
 copies, not ORM objects, so nothing cached is tied to a Session or can be written back. A catalogue is only ever
 built inside the tenant's own scope (the tenancy wall scopes its queries) and is looked up by the tenant's id, its
 creation time (ids can be reused after a tenant is deleted) and the revision.
@@ -86,11 +86,11 @@ _lock = Lock()
 
 
 def revision_of(tenant: Tenant) -> tuple[int, datetime, int]:
-    return tenant.id, tenant.created_at, tenant.catalogue_revision
+    return tenant.id, tenant.created_at, tenant.revision
 
 
 def catalogue(session: Session, tenant: Tenant) -> Catalogue:
-    """The tenant's catalogue as of its row's ``catalogue_revision`` (``session`` must be in the tenant's scope)."""
+    """The tenant's catalogue as of its row's ``revision`` (``session`` must be in the tenant's scope)."""
     revision = revision_of(tenant)
     cached = _catalogues.get(tenant.id)
     if cached is not None and cached.revision == revision:
