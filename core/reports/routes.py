@@ -50,7 +50,7 @@ class ListArgs(PageArgs, ReportFilterSchema):
 
 @blp.route("", methods=["POST"])
 @tenant_role(Role.REPORTER)
-@blp.arguments(ReportInSchema)
+@blp.arguments(ReportInSchema())  # one instance, not one per request
 @blp.response(201, ReportOutSchema)
 def create_report(data: dict):
     """Submit a report. Free texts are checked for personal data first; nothing is stored unless all is valid.
@@ -104,7 +104,7 @@ def get_report(report_id: int):
 
 @blp.route("/<int:report_id>", methods=["PATCH"])
 @tenant_role(Role.REPORTER)
-@blp.arguments(ReportPatchSchema)
+@blp.arguments(ReportPatchSchema())
 @blp.response(200, ReportOutSchema)
 def update_report(changes: dict, report_id: int):
     """Correct a report — reporters their own, coordinators any — until its period's picture is compiled."""
