@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ForeignKey, Insert, String, Table, bindparam, cast, event, false, func, select, text
+from sqlalchemy import ForeignKey, Insert, Row, Select, String, Table, bindparam, cast, event, false, func, select, text
 from sqlalchemy.orm import (
     LoaderCriteriaOption,
     Mapped,
@@ -97,24 +97,32 @@ def platform_scope(reason: str, session: Session | None = None) -> Iterator[None
             _sync_database_setting(session)
 
 
-_TENANT_STAMP = select(Tenant.id, Tenant.created_at, Tenant.revision).where(Tenant.slug == bindparam("slug"))
-_TENANT_STAMP_SETTING_IT = _TENANT_STAMP.add_columns(func.set_config("est.tenant_id", cast(Tenant.id, String), True))
+def tenant_stamp(setting_it: bool) -> Select:
+    """One row for the tenant of ``:slug``: its stamp (id, creation time, revision), and with ``setting_it``
+    (PostgreSQL, as the transaction's first statement) ``est.tenant_id`` set for the transaction by the same
+    statement. Extend it with more platform-level columns; enter the tenant with :func:`enter_request_tenant`."""
+    statement = select(Tenant.id, Tenant.created_at, Tenant.revision).where(Tenant.slug == bindparam("slug"))
+    if setting_it:
+        statement = statement.add_columns(func.set_config("est.tenant_id", cast(Tenant.id, String), True))
+    return statement
 
 
-def bind_request_tenant(session: Session, slug: str | None) -> tuple[Tenant | None, object | None]:
-    """Find the tenant of a request's URL and bind it for the rest of the request: returns it (``None`` when there
-    is no such tenant) and the token to reset at teardown. One round trip: the tenant's stamp (its row comes from
-    ``core.tenants.cache``), and on PostgreSQL, when this begins the request's transaction, ``est.tenant_id`` is
-    set for the transaction by the same statement."""
+def sets_tenant_itself(session: Session) -> bool:
+    """Whether the next statement can set the tenant for the transaction itself: it begins it, on PostgreSQL."""
+    return session.get_bind().dialect.name == "postgresql" and not session.in_transaction()
+
+
+def enter_request_tenant(
+    session: Session, stamp: Row | None, set_by_statement: bool
+) -> tuple[Tenant | None, object | None]:
+    """Bind the tenant of a :func:`tenant_stamp` row for the rest of the request: returns it (its row comes from
+    ``core.tenants.cache``; ``None`` when there is no such tenant) and the token to reset at teardown."""
     from core.tenants.cache import tenant_at
 
-    setting_it = session.get_bind().dialect.name == "postgresql" and not session.in_transaction()
-    row = session.connection().execute(_TENANT_STAMP_SETTING_IT if setting_it else _TENANT_STAMP, {"slug": slug})
-    stamp = row.first()
     if stamp is None:
         return None, None
     token = _tenant.set(stamp.id)
-    if not setting_it:
+    if not set_by_statement:
         _sync_database_setting(session)
     return tenant_at(session, stamp.id, stamp.created_at, stamp.revision), token
 

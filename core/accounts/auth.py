@@ -26,6 +26,12 @@ def login_session(user: User) -> str:
     return session["csrf"]
 
 
+def bearer_token() -> str | None:
+    """The token of a well-formed ``Authorization: Bearer <token>`` header, else ``None``."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _load_user() -> None:
@@ -36,13 +42,10 @@ def init_app(app: Flask) -> None:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token:
                 abort(401, message="Authorization måste vara 'Bearer <token>'.")
-            # A tenant-level URL has bound its tenant already: the membership comes with the user.
-            bound = g.get("tenant") is not None
-            g.user, membership = user_for_token(db, token.strip(), with_membership=bound)
+            # A tenant-level URL has found the token's user already, with its tenant (core.api.tenant_blueprint).
+            g.user = g.pop("token_user") if "token_user" in g else user_for_token(db, token.strip())
             if g.user is None:
                 abort(401, message="Ogiltig eller utgången token.")
-            if bound:
-                g.membership = membership
             return
         user_id = session.get("user_id")
         if user_id is None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, Select, bindparam, select, true
 from sqlalchemy.orm import Session
 
-from core.accounts.models import ApiToken, Membership, User
+from core.accounts.models import ApiToken, User
 from core.db import attach, utcnow
-from core.tenancy import current_tenant_id
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so a wrong address costs as long as a wrong password.
@@ -70,35 +70,35 @@ def issue_token(session: Session, user: User, ttl_days: int) -> tuple[str, ApiTo
 
 
 _USER_COLUMNS = tuple(User.__table__.columns)
-_MEMBERSHIP_COLUMNS = tuple(Membership.__table__.columns)
 _TOKEN_USER = (
     select(*_USER_COLUMNS)
     .join(ApiToken, ApiToken.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("digest"), ApiToken.expires_at > bindparam("now"), User.active)
 )
-# The membership of the bound tenant only: the ON clause names it (this is a plain statement, which the ORM's
-# tenancy criteria do not reach), and row-level security holds it on PostgreSQL.
-_TOKEN_USER_AND_MEMBERSHIP = _TOKEN_USER.add_columns(
-    *(column.label(f"membership_{column.key}") for column in _MEMBERSHIP_COLUMNS)
-).outerjoin(Membership, (Membership.user_id == User.id) & (Membership.tenant_id == bindparam("tenant")))
+_TOKEN_USER_JOINED = _TOKEN_USER.subquery("token_user")
 
 
-def user_for_token(
-    session: Session, token: str, *, with_membership: bool = False
-) -> tuple[User | None, Membership | None]:
-    """The active user of an unexpired token, and — ``with_membership``, when a tenant is bound — their membership
-    of that tenant. One plain statement on platform tables (and the tenant's membership); the rows are put into the
-    Session as if loaded (``core.db.attach``)."""
-    parameters = {"digest": _digest(token), "now": utcnow()}
-    if with_membership:
-        parameters["tenant"] = current_tenant_id()
-    statement = _TOKEN_USER_AND_MEMBERSHIP if with_membership else _TOKEN_USER
-    row = session.connection().execute(statement, parameters).first()
-    if row is None:
-        return None, None
+def token_parameters(token: str) -> dict[str, Any]:
+    return {"digest": _digest(token), "now": utcnow()}
+
+
+def with_token_user(statement: Select) -> Select:
+    """``statement`` (one row, platform tables) with the columns of the active user of an unexpired token
+    (``token_parameters``) as ``user_*``, NULL when there is none: authenticating costs no round trip of its own."""
+    columns = (column.label(f"user_{column.key}") for column in _TOKEN_USER_JOINED.c)
+    return statement.add_columns(*columns).outerjoin(_TOKEN_USER_JOINED, true())
+
+
+def user_from(session: Session, row: Row, prefix: str = "") -> User | None:
+    """The user in a row of the token query (or, ``prefix="user_"``, of :func:`with_token_user`), put into the
+    Session as if loaded."""
     values = row._mapping
-    user = attach(session, User, {column.key: values[column.key] for column in _USER_COLUMNS})
-    if not with_membership or values["membership_id"] is None:
-        return user, None
-    membership = {column.key: values[f"membership_{column.key}"] for column in _MEMBERSHIP_COLUMNS}
-    return user, attach(session, Membership, membership)
+    if values[f"{prefix}id"] is None:
+        return None
+    return attach(session, User, {column.key: values[f"{prefix}{column.key}"] for column in _USER_COLUMNS})
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user of an unexpired token (one plain statement on platform tables)."""
+    row = session.connection().execute(_TOKEN_USER, token_parameters(token)).first()
+    return None if row is None else user_from(session, row)

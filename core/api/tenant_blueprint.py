@@ -7,15 +7,18 @@ a 404 — after the 401 for anonymous callers, like a tenant one is not a member
 
 from __future__ import annotations
 
+from functools import cache
 from typing import ClassVar
 
 from flask import g
 from flask_smorest import Blueprint
-from sqlalchemy import select
+from sqlalchemy import Select
 
-from core.accounts.models import Membership
+from core.accounts.auth import bearer_token
+from core.accounts.member_cache import membership_of
+from core.accounts.service import token_parameters, user_from, with_token_user
 from core.api import API_PREFIX
-from core.tenancy import bind_request_tenant, current_session, reset_request_tenant
+from core.tenancy import current_session, enter_request_tenant, reset_request_tenant, sets_tenant_itself, tenant_stamp
 
 
 class TenantBlueprint(Blueprint):
@@ -36,11 +39,18 @@ def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
     @blp.url_value_preprocessor
     def _bind_tenant(_endpoint: str | None, values: dict | None) -> None:
         slug = (values or {}).pop("slug", None)
+        session = current_session()
+        token = bearer_token()
+        setting_it = sets_tenant_itself(session)
+        parameters = {"slug": slug, **(token_parameters(token) if token else {})}
+        row = session.connection().execute(_binding(setting_it, token is not None), parameters).first()
+        if token is not None and row is not None:
+            g.token_user = user_from(session, row, prefix="user_")  # authenticated in the same statement
         # An unknown slug is answered by the access rule (401 before 404), so that anonymous callers cannot
         # tell which tenants exist; with no tenant bound, any query of tenant rows fails closed.
-        g.tenant, token = bind_request_tenant(current_session(), slug)
-        if token is not None:
-            g.tenant_token = token
+        g.tenant, tenant_token = enter_request_tenant(session, row, setting_it)
+        if tenant_token is not None:
+            g.tenant_token = tenant_token
 
     @blp.teardown_request
     def _unbind_tenant(_exc: BaseException | None) -> None:
@@ -50,11 +60,15 @@ def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
 
     @blp.before_request
     def _load_membership() -> None:
-        if "membership" in g:  # loaded with the token's user (see core.accounts.auth)
-            return
-        user = g.get("user")
-        g.membership = (
-            None if user is None else current_session().scalar(select(Membership).where(Membership.user_id == user.id))
-        )
+        user, tenant = g.get("user"), g.get("tenant")
+        g.membership = None if user is None or tenant is None else membership_of(current_session(), tenant, user.id)
 
     return blp
+
+
+@cache
+def _binding(setting_it: bool, with_user: bool) -> Select:
+    """The one statement that starts a tenant-level request: the tenant's stamp (setting ``est.tenant_id`` on
+    PostgreSQL) and, for a Bearer token, the token's user."""
+    statement = tenant_stamp(setting_it)
+    return with_token_user(statement) if with_user else statement

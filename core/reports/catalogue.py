@@ -2,18 +2,16 @@
 items, its areas, organisations and reporter functions, and the deadlines of its cycles.
 
 Loading it costs five queries; a report costs one INSERT. So each process keeps one catalogue per tenant and
-reuses it while the tenant's ``revision`` — bumped by database triggers on every change to those tables (migration
-0005), read with the tenant row on every request and job anyway — is unchanged. The entries are frozen
-copies, not ORM objects, so nothing cached is tied to a Session or can be written back. A catalogue is only ever
-built inside the tenant's own scope (the tenancy wall scopes its queries) and is looked up by the tenant's id, its
-creation time (ids can be reused after a tenant is deleted) and the revision.
+reuses it while the tenant's stamp is unchanged (its revision is bumped by database triggers on every change to
+those tables; see ``core.tenants.cache``). The entries are frozen copies, not ORM objects, so nothing cached is
+tied to a Session or can be written back. A catalogue is only ever built inside the tenant's own scope (the
+tenancy wall scopes its queries).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from threading import Lock
 from typing import Any
 
 from sqlalchemy import select
@@ -23,9 +21,8 @@ from core.checklists import content as checklist_content
 from core.checklists import service as checklists
 from core.cycles.models import Cycle
 from core.organisation.models import Area, Organisation, ReporterFunction
+from core.tenants.cache import StampedCache, stamp_of
 from core.tenants.models import Tenant
-
-CACHED_TENANTS = 1024
 
 
 @dataclass(frozen=True)
@@ -57,9 +54,8 @@ class FunctionEntry:
 
 @dataclass
 class Catalogue:
-    """One tenant's reporting vocabulary at one revision."""
+    """One tenant's reporting vocabulary at one stamp."""
 
-    revision: tuple[int, datetime, int]
     version_id: int
     version_number: int
     items: dict[str, checklist_content.Item]
@@ -81,32 +77,18 @@ class Catalogue:
         return self.deadlines[period]
 
 
-_catalogues: dict[int, Catalogue] = {}
-_lock = Lock()
-
-
-def revision_of(tenant: Tenant) -> tuple[int, datetime, int]:
-    return tenant.id, tenant.created_at, tenant.revision
+_catalogues: StampedCache[Catalogue] = StampedCache()
 
 
 def catalogue(session: Session, tenant: Tenant) -> Catalogue:
-    """The tenant's catalogue as of its row's ``revision`` (``session`` must be in the tenant's scope)."""
-    revision = revision_of(tenant)
-    cached = _catalogues.get(tenant.id)
-    if cached is not None and cached.revision == revision:
-        return cached
-    loaded = _load(session, revision)
-    with _lock:
-        if len(_catalogues) >= CACHED_TENANTS:
-            _catalogues.clear()
-        _catalogues[tenant.id] = loaded
-    return loaded
+    """The tenant's catalogue as of its stamp (``session`` must be in the tenant's scope)."""
+    stamp = stamp_of(tenant)
+    return _catalogues.get(tenant.id, stamp, lambda: (stamp, _load(session)))
 
 
-def _load(session: Session, revision: tuple[int, datetime, int]) -> Catalogue:
+def _load(session: Session) -> Catalogue:
     version = checklists.current(session)
     return Catalogue(
-        revision=revision,
         version_id=version.id,
         version_number=version.number,
         items=checklists.items_of(version),

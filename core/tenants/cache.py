@@ -1,18 +1,23 @@
-"""Tenant rows kept in memory per process: every request needs its tenant's row, which rarely changes.
+"""What requests need of a tenant, kept in memory per process while the tenant is unchanged.
 
-A request reads only its tenant's stamp — id, creation time (ids can be reused after a deletion) and ``revision``,
-which the database bumps on every change to the row (migration 0005) — and gets the row from here while the stamp
-is unchanged. The Tenant handed out is a fresh instance attached to the request's Session as if loaded by a query:
-changing it is an ordinary UPDATE, and nothing a request does to it reaches the cache or another request (JSON
-values are kept as text and decoded for each instance).
+A tenant's **stamp** is its id, its creation time (ids can be reused after a deletion) and its ``revision``, which
+the database bumps on every change to the tenant's row, its memberships and what reporting checks against
+(triggers, migration 0005). Every request reads its tenant's stamp — in the statement that binds the tenant — and
+takes the rest from a :class:`StampedCache` while the stamp is unchanged: the tenant's row (here), its catalogue
+(``core.reports.catalogue``) and its memberships (``core.accounts.member_cache``).
+
+Rows handed out are fresh instances attached to the request's Session as if loaded by a query
+(``core.db.attach``): changing one is an ordinary UPDATE, and nothing a request does to it reaches the cache or
+another request (JSON values are kept as text and decoded for each instance).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Hashable
 from datetime import datetime
 from threading import Lock
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import JSON
 from sqlalchemy.orm import Session
@@ -20,25 +25,49 @@ from sqlalchemy.orm import Session
 from core.db import attach
 from core.tenants.models import Tenant
 
-CACHED_TENANTS = 1024
+V = TypeVar("V")
+Stamp = tuple[int, datetime, int]
+
+
+def stamp_of(tenant: Tenant) -> Stamp:
+    return tenant.id, tenant.created_at, tenant.revision
+
+
+class StampedCache(Generic[V]):
+    """One value per tenant, valid while the tenant's stamp is the one it was loaded at."""
+
+    def __init__(self, limit: int = 1024) -> None:
+        self._entries: dict[int, tuple[Hashable, V]] = {}
+        self._limit = limit
+        self._lock = Lock()
+
+    def get(self, tenant_id: int, stamp: Hashable, load: Callable[[], tuple[Hashable, V]]) -> V:
+        """The value at ``stamp``; else ``load()`` gives (the stamp it is valid at, the value)."""
+        entry = self._entries.get(tenant_id)
+        if entry is not None and entry[0] == stamp:
+            return entry[1]
+        loaded = load()
+        with self._lock:
+            if len(self._entries) >= self._limit:
+                self._entries.clear()
+            self._entries[tenant_id] = loaded
+        return loaded[1]
+
+
 _COLUMNS = tuple(column.key for column in Tenant.__table__.columns)
 _JSON = frozenset(column.key for column in Tenant.__table__.columns if isinstance(column.type, JSON))
-_rows: dict[int, tuple[tuple[datetime, int], dict[str, Any]]] = {}
-_lock = Lock()
+_rows: StampedCache[dict[str, Any]] = StampedCache()
 
 
 def tenant_at(session: Session, tenant_id: int, created_at: datetime, revision: int) -> Tenant:
     """The tenant ``tenant_id`` as of ``(created_at, revision)``, in ``session``: from memory, or loaded."""
-    cached = _rows.get(tenant_id)
-    if cached is not None and cached[0] == (created_at, revision):
-        values = {key: json.loads(value) if key in _JSON else value for key, value in cached[1].items()}
-        return attach(session, Tenant, values)
-    tenant = session.get(Tenant, tenant_id)
-    if tenant is None:
-        raise LookupError(f"tenant {tenant_id} is gone")
-    values = {key: json.dumps(getattr(tenant, key)) if key in _JSON else getattr(tenant, key) for key in _COLUMNS}
-    with _lock:
-        if len(_rows) >= CACHED_TENANTS:
-            _rows.clear()
-        _rows[tenant_id] = ((tenant.created_at, tenant.revision), values)
-    return tenant
+
+    def load() -> tuple[Stamp, dict[str, Any]]:
+        tenant = session.get(Tenant, tenant_id)
+        if tenant is None:
+            raise LookupError(f"tenant {tenant_id} is gone")
+        values = {key: json.dumps(getattr(tenant, key)) if key in _JSON else getattr(tenant, key) for key in _COLUMNS}
+        return stamp_of(tenant), values
+
+    values = _rows.get(tenant_id, (tenant_id, created_at, revision), load)
+    return attach(session, Tenant, {key: json.loads(value) if key in _JSON else value for key, value in values.items()})

@@ -33,8 +33,9 @@ class Tenant(Base):
     assessment_scale: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_ASSESSMENT_SCALE))
     # Risk values (model C, Växjö) run 1..risk_scale_max.
     risk_scale_max: Mapped[int] = mapped_column(Integer, default=DEFAULT_RISK_SCALE_MAX)
-    # Bumped by the database (triggers, migration 0005) on every change to this row and to what reporting checks
-    # against: checklist versions, areas, organisations, reporter functions, cycle deadlines. est never writes it.
+    # Bumped by the database (triggers, migration 0005) on every change to this row, its memberships and what
+    # reporting checks against: checklist versions, areas, organisations, reporter functions, cycle deadlines.
+    # est never writes it (see core.tenants.cache).
     revision: Mapped[int] = mapped_column(Integer, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,9 +1,10 @@
-"""tenants.revision: bumped by the database on every change to a tenant's row and to what reporting checks against
+"""tenants.revision: bumped by the database on every change to a tenant's row, its memberships and what reporting
+checks against
 
-Every request reads its tenant's row; reporting checks a report against the tenant's published checklist,
-areas, organisations, reporter functions and cycle deadlines. Processes keep both in memory
-(``core.tenancy.bind_request_tenant``, ``core.reports.catalogue``) and reload them when the tenant's revision
-changes. Triggers bump it, so every write counts, whichever code path (ORM, bulk statement, raw SQL) makes it.
+Every request reads its tenant's row and the caller's membership; reporting checks a report against the tenant's
+published checklist, areas, organisations, reporter functions and cycle deadlines. Processes keep these in memory
+(``core.tenants.cache``) and reload them when the tenant's revision changes. Triggers bump it, so every write
+counts, whichever code path (ORM, bulk statement, raw SQL) makes it.
 
 Revision ID: 0005
 Revises: 0004
@@ -18,13 +19,14 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-# table → the UPDATE that changes what reporting sees (cycles: only their deadline matters to a report)
+# table → the UPDATE that changes what requests see (cycles: only their deadline matters to a report)
 WATCHED = {
     "areas": "UPDATE",
     "organisations": "UPDATE",
     "reporter_functions": "UPDATE",
     "checklist_versions": "UPDATE",
     "cycles": "UPDATE OF deadline",
+    "memberships": "UPDATE",
 }
 BUMP = "UPDATE tenants SET revision = revision + 1 WHERE id = {row}.tenant_id"
 

@@ -1,0 +1,30 @@
+"""A tenant's memberships, kept in memory per process while the tenant's stamp is unchanged (a trigger bumps its
+revision on every change to a membership; see ``core.tenants.cache``): finding the caller's role in the tenant
+costs no query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.accounts.models import Membership
+from core.db import attach
+from core.tenants.cache import StampedCache, stamp_of
+from core.tenants.models import Tenant
+
+_COLUMNS = tuple(column.key for column in Membership.__table__.columns)
+_memberships: StampedCache[dict[int, dict[str, Any]]] = StampedCache()
+
+
+def membership_of(session: Session, tenant: Tenant, user_id: int) -> Membership | None:
+    """The user's membership of ``tenant`` (``session`` in the tenant's scope), attached to it as if loaded."""
+    stamp = stamp_of(tenant)
+
+    def load() -> tuple[Any, dict[int, dict[str, Any]]]:
+        rows = session.scalars(select(Membership)).all()
+        return stamp, {row.user_id: {key: getattr(row, key) for key in _COLUMNS} for row in rows}
+
+    values = _memberships.get(tenant.id, stamp, load).get(user_id)
+    return None if values is None else attach(session, Membership, values)
