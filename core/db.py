@@ -60,9 +60,17 @@ def attach(session: Session, model: type[M], values: Mapping[str, Any]) -> M:
     present = session.identity_map.get(identity_key(model, values["id"]))
     if present is not None:
         return present  # type: ignore[return-value]
-    instance = model(**values)
+    instance = filled(model, values)
     make_transient_to_detached(instance)
     session.add(instance)
+    return instance
+
+
+def filled(model: type[M], values: Mapping[str, Any]) -> M:
+    """A transient instance of ``model`` holding ``values``, filled the way the ORM fills a loaded row (straight into
+    its ``__dict__``: no attribute events, no constructor defaults)."""
+    instance = model.__mapper__.class_manager.new_instance()
+    instance.__dict__.update(values)
     return instance
 
 

@@ -20,7 +20,7 @@ from core.checklists import service as checklists
 from core.checklists.content import Item
 from core.cycles import periods
 from core.cycles.models import OPEN_FOR_EDITS, Cycle
-from core.db import utcnow
+from core.db import filled, utcnow
 from core.errors import Conflict, DomainError
 from core.lagesbild.models import Lagesbild
 from core.reports import geo
@@ -224,8 +224,8 @@ def create(context: ReportingContext, data: dict[str, Any]) -> Report:
     now = utcnow()
     values = {**context.values(data), "reported_by": context.actor.user_id, "source": "api", "import_key": None,
               "created_at": now, "updated_at": now}  # fmt: skip
-    report_id = insert_row(context.session, Report.__table__, values)
-    return Report(id=report_id, **values)
+    values["id"] = insert_row(context.session, Report.__table__, values)
+    return filled(Report, values)
 
 
 def update(context: ReportingContext, report: Report, changes: dict[str, Any]) -> Report:
