@@ -25,7 +25,6 @@ from typing import Any
 
 from sqlalchemy import ForeignKey, Insert, Row, Select, String, Table, bindparam, cast, event, false, func, select, text
 from sqlalchemy.orm import (
-    LoaderCriteriaOption,
     Mapped,
     ORMExecuteState,
     Session,
@@ -221,18 +220,30 @@ def _scope_statement(state: ORMExecuteState) -> None:
     if tenant_id is None:
         if _touches_tenant_rows(state):
             raise TenancyError("tenant-owned rows queried with no tenant set")
-    else:
-        _bind_session(state.session, tenant_id)
-    state.statement = state.statement.options(_criteria(tenant_id))
+        state.statement = state.statement.options(_NO_TENANT_ROWS)
+        return
+    _bind_session(state.session, tenant_id)
+    state.statement = state.statement.options(_THE_TENANTS_ROWS)
+    state.parameters = _with_tenant_parameter(state.parameters, tenant_id)
 
 
-@lru_cache(maxsize=4096)
-def _criteria(tenant_id: int | None) -> LoaderCriteriaOption:
-    """The tenant's rows only (no tenant: none). One option per tenant, made once: a fresh lambda per statement
-    would cost SQLAlchemy a new closure analysis every time."""
-    if tenant_id is None:
-        return with_loader_criteria(TenantScoped, lambda cls: false(), include_aliases=True)
-    return with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+# The tenant's rows only: ``tenant_id = :est_tenant_id`` on every tenant-owned entity, anywhere in the statement;
+# the value comes with each execution (below). One option for every tenant, so SQLAlchemy analyses it once and
+# statements keep their cache keys; without the parameter a statement cannot run at all (fail closed).
+TENANT_PARAMETER = "est_tenant_id"
+_THE_TENANTS_ROWS = with_loader_criteria(
+    TenantScoped,
+    lambda cls: cls.tenant_id == bindparam("est_tenant_id"),  # a literal: the lambda must not read variables
+    include_aliases=True,
+    track_closure_variables=False,
+)
+_NO_TENANT_ROWS = with_loader_criteria(TenantScoped, lambda cls: false(), include_aliases=True)
+
+
+def _with_tenant_parameter(parameters: Any, tenant_id: int) -> Any:
+    if isinstance(parameters, list):
+        return [{**p, TENANT_PARAMETER: tenant_id} for p in parameters]
+    return {**(parameters or {}), TENANT_PARAMETER: tenant_id}
 
 
 @event.listens_for(Session, "before_flush")
