@@ -10,6 +10,10 @@ Every tenant-owned table mixes in :class:`TenantScoped`. With that, for every Se
 * on PostgreSQL every transaction carries ``est.tenant_id``, which the row-level security policies created by
   the migrations check — the second wall, which also covers raw SQL.
 
+Plain (Core) statements are not seen by these listeners. The few hot paths that use them on tenant-owned tables
+name the tenant themselves — :func:`insert_row` stamps it like the ORM does; the token query joins only the bound
+tenant's membership — and row-level security holds them on PostgreSQL.
+
 The current tenant lives in a context variable, set from the URL, the job payload or the CLI with
 :func:`tenant_context`. Platform-level code that must see across tenants uses the one named bypass,
 :func:`platform_scope` — grep for it to review every use.
