@@ -936,6 +936,8 @@ def measure(args: argparse.Namespace, setup: Setup) -> dict[str, Any]:
 
             section("compile_step: the whole plan of a cycle (statistics + storing), org model A")
             job_weeks = past_deadline(tenant_id, weeks)[-args.job_weeks :]
+            if not job_weeks:
+                raise RuntimeError("no sampled week has passed its reporting deadline: seed more weeks")
             direct: list[list[tuple[str, float, int]]] = []
             via_job: list[list[tuple[str, float, int]]] = []
             for monday in job_weeks:

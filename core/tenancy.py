@@ -10,9 +10,9 @@ Every tenant-owned table mixes in :class:`TenantScoped`. With that, for every Se
 * on PostgreSQL every transaction carries ``est.tenant_id``, which the row-level security policies created by
   the migrations check — the second wall, which also covers raw SQL.
 
-Plain (Core) statements are not seen by these listeners. The few hot paths that use them on tenant-owned tables
-name the tenant themselves — :func:`insert_row` stamps it like the ORM does; the token query joins only the bound
-tenant's membership — and row-level security holds them on PostgreSQL.
+Plain (Core) statements are not seen by these listeners. The hot paths that use them touch platform tables
+(tenants, users, tokens), or name the tenant themselves (:func:`insert_row` stamps it like the ORM does), and
+row-level security holds them on PostgreSQL.
 
 The current tenant lives in a context variable, set from the URL, the job payload or the CLI with
 :func:`tenant_context`. Platform-level code that must see across tenants uses the one named bypass,
@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import ForeignKey, Insert, Row, Select, String, Table, bindparam, cast, event, false, func, select, text
 from sqlalchemy.orm import (
+    LoaderCriteriaOption,
     Mapped,
     ORMExecuteState,
     Session,
@@ -100,19 +101,29 @@ def platform_scope(reason: str, session: Session | None = None) -> Iterator[None
             _sync_database_setting(session)
 
 
+_SETS_ITSELF = "est_first_statement_sets_tenant"
+
+
 def tenant_stamp(setting_it: bool) -> Select:
     """One row for the tenant of ``:slug``: its stamp (id, creation time, revision), and with ``setting_it``
-    (PostgreSQL, as the transaction's first statement) ``est.tenant_id`` set for the transaction by the same
-    statement. Extend it with more platform-level columns; enter the tenant with :func:`enter_request_tenant`."""
+    (PostgreSQL, as the transaction's first statement: see :func:`sets_tenant_itself`) ``est.tenant_id`` set and
+    ``est.bypass`` cleared for the transaction by the same statement. Extend it with more platform-level columns;
+    enter the tenant with :func:`enter_request_tenant`."""
     statement = select(Tenant.id, Tenant.created_at, Tenant.revision).where(Tenant.slug == bindparam("slug"))
     if setting_it:
-        statement = statement.add_columns(func.set_config("est.tenant_id", cast(Tenant.id, String), True))
+        statement = statement.add_columns(
+            func.set_config("est.tenant_id", cast(Tenant.id, String), True), func.set_config("est.bypass", "", True)
+        )
     return statement
 
 
 def sets_tenant_itself(session: Session) -> bool:
-    """Whether the next statement can set the tenant for the transaction itself: it begins it, on PostgreSQL."""
-    return session.get_bind().dialect.name == "postgresql" and not session.in_transaction()
+    """Whether the next statement, a :func:`tenant_stamp` with ``setting_it``, will begin the transaction and set
+    the tenant itself (PostgreSQL, no transaction yet): then the transaction's usual ``set_config`` is skipped."""
+    setting_it = session.get_bind().dialect.name == "postgresql" and not session.in_transaction()
+    if setting_it:
+        session.info[_SETS_ITSELF] = True
+    return setting_it
 
 
 def enter_request_tenant(
@@ -134,6 +145,27 @@ def reset_request_tenant(token: object) -> None:
     _tenant.reset(token)  # type: ignore[arg-type]
 
 
+_WROTE = "est_wrote"
+
+
+def has_written(session: Session) -> bool:
+    """Whether this Session has written through the ORM or :func:`insert_row` (its objects, e.g. its Tenant, may
+    then be older than the database: per-tenant caches are neither read nor filled for it)."""
+    return session.info.get(_WROTE, False)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _flush_context) -> None:
+    session.info[_WROTE] = True
+
+
+def assert_scope(tenant_id: int) -> None:
+    """Refuse to go on unless this runs as ``tenant_id`` and outside the bypass (e.g. before filling a per-tenant
+    cache from tenant-owned rows)."""
+    if _bypass.get() or _tenant.get() != tenant_id:
+        raise TenancyError(f"expected to run as tenant {tenant_id}, outside the platform bypass")
+
+
 def insert_row(session: Session, table: Table, values: dict[str, Any]) -> int:
     """INSERT one row of a tenant-owned table as one plain statement (no unit of work: for hot paths), stamped
     with the current tenant exactly as every ORM insert is; a row for another tenant is refused. Returns its id."""
@@ -141,6 +173,7 @@ def insert_row(session: Session, table: Table, values: dict[str, Any]) -> int:
     if values.setdefault("tenant_id", tenant_id) != tenant_id:
         raise TenancyError(f"insert into {table.name} for another tenant refused")
     _bind_session(session, tenant_id)
+    session.info[_WROTE] = True
     return session.connection().execute(_insert_returning_id(table), values).scalar_one()
 
 
@@ -171,9 +204,9 @@ def _sync_database_setting(session: Session) -> None:
 
 @event.listens_for(Session, "after_begin")
 def _set_transaction_tenant(session: Session, _transaction, connection) -> None:
-    # With neither a tenant nor the bypass there is nothing to set: est only ever sets these transaction-locally
-    # (``set_config(…, true)``), so every transaction starts with both empty — no tenant rows, fail closed.
-    if connection.dialect.name == "postgresql" and (_tenant.get() is not None or _bypass.get()):
+    # Both settings, every transaction (overriding anything set for the role or the database) — unless the first
+    # statement sets them itself (see ``tenant_stamp``).
+    if connection.dialect.name == "postgresql" and not session.info.pop(_SETS_ITSELF, False):
         sql, params = _database_setting_sql()
         connection.execute(text(sql), params)
 
@@ -210,6 +243,8 @@ def _guard_bulk_insert(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _scope_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
     if _bypass.get():
         return
     if state.is_insert:
@@ -227,26 +262,38 @@ def _scope_statement(state: ORMExecuteState) -> None:
         state.statement = state.statement.options(_NO_TENANT_ROWS)
         return
     _bind_session(state.session, tenant_id)
-    state.statement = state.statement.options(_THE_TENANTS_ROWS)
-    state.parameters = _with_tenant_parameter(state.parameters, tenant_id)
+    if state.is_select:
+        state.statement = state.statement.options(_THE_TENANTS_ROWS)
+        state.parameters = _with_tenant_parameter(state.parameters, tenant_id)
+        return
+    if isinstance(state.parameters, list) and _touches_tenant_rows(state):
+        # An UPDATE/DELETE with a list of rows by primary key ignores loader criteria.
+        raise TenancyError("bulk update or delete by primary key of tenant-owned rows refused: use a WHERE")
+    # UPDATE/DELETE: the value inside the criteria, so that the Session can tell which of its objects are hit.
+    state.statement = state.statement.options(_writes_criteria(tenant_id))
 
 
-# The tenant's rows only: ``tenant_id = :est_tenant_id`` on every tenant-owned entity, anywhere in the statement;
-# the value comes with each execution (below). One option for every tenant, so SQLAlchemy analyses it once and
-# statements keep their cache keys; without the parameter a statement cannot run at all (fail closed).
+# SELECT: the tenant's rows only, ``tenant_id = :est_tenant_id`` on every tenant-owned entity anywhere in the
+# statement, with the value passed with each execution. One option for every tenant, so SQLAlchemy analyses it
+# once and statements keep their cache keys; without the parameter a statement cannot run at all (fail closed).
 TENANT_PARAMETER = "est_tenant_id"
 _THE_TENANTS_ROWS = with_loader_criteria(
     TenantScoped,
-    lambda cls: cls.tenant_id == bindparam("est_tenant_id"),  # a literal: the lambda must not read variables
+    lambda cls: cls.tenant_id == bindparam("est_tenant_id"),  # = TENANT_PARAMETER; a lambda must not read globals
     include_aliases=True,
     track_closure_variables=False,
 )
 _NO_TENANT_ROWS = with_loader_criteria(TenantScoped, lambda cls: false(), include_aliases=True)
 
 
-def _with_tenant_parameter(parameters: Any, tenant_id: int) -> Any:
-    if isinstance(parameters, list):
-        return [{**p, TENANT_PARAMETER: tenant_id} for p in parameters]
+@lru_cache(maxsize=4096)
+def _writes_criteria(tenant_id: int) -> LoaderCriteriaOption:
+    """For UPDATE/DELETE, the tenant id as a value SQLAlchemy can evaluate against loaded objects (one option per
+    tenant, made once)."""
+    return with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tenant_id, include_aliases=True)
+
+
+def _with_tenant_parameter(parameters: dict[str, Any] | None, tenant_id: int) -> dict[str, Any]:
     return {**(parameters or {}), TENANT_PARAMETER: tenant_id}
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import bindparam, create_engine, select, text
 
-from core.db import UTCDateTime, make_engine
+from core.db import UTCDateTime, make_engine, new_session
 from core.reports.models import Report
 from core.tenancy import TenancyError, current_session, insert_row, tenant_context
 from core.tenants.models import Tenant
@@ -130,3 +130,53 @@ def test_an_idle_connection_that_died_is_replaced_before_use(settings, real_serv
             assert connection.exec_driver_sql("select pg_backend_pid()").scalar() != pid
     finally:
         engine.dispose()
+
+
+def test_a_session_that_has_written_sees_its_own_changes_and_caches_nothing(api: Api, app) -> None:
+    from core.accounts.actor import Actor
+    from core.accounts.models import Role
+    from core.organisation.models import Area
+    from core.reports.service import ReportingContext
+
+    coordinator, area_id = _setup(api)
+    with app.app_context():
+        db = current_session()
+        tenant = db.scalar(select(Tenant).where(Tenant.slug == "alfa"))
+        with tenant_context(tenant.id, db):
+            db.scalar(select(Area).where(Area.id == area_id)).active = False
+            db.flush()  # not committed: the tenant's stamp in this Session is now older than the database
+            context = ReportingContext(db, tenant, Actor(user_id=None, role=Role.ADMIN))
+            assert context.areas[area_id].active is False
+            db.rollback()
+    assert api.post(REPORTS, coordinator, json=_report(area_id)).status_code == 201  # nothing was cached
+
+
+def test_bulk_update_keeps_the_session_in_step_and_refuses_rows_by_primary_key(api: Api, app) -> None:
+    from sqlalchemy import delete, update
+
+    from core.organisation.models import Area
+
+    api.onboard("alfa")
+    api.onboard("beta")
+    with app.app_context():
+        db = current_session()
+        alfa, beta = (db.scalar(select(Tenant.id).where(Tenant.slug == s)) for s in ("alfa", "beta"))
+        with new_session() as other, tenant_context(beta, other):
+            foreign = other.scalar(select(Area.id).order_by(Area.id))
+        with tenant_context(alfa, db):
+            area = db.scalar(select(Area).order_by(Area.id))
+            db.execute(update(Area).where(Area.id == area.id).values(name="Omdöpt"))
+            assert area.name == "Omdöpt"  # the Session's object follows the bulk UPDATE
+            db.execute(delete(Area).where(Area.id == area.id))
+            assert area not in db
+            db.rollback()
+            with pytest.raises(TenancyError):
+                db.execute(update(Area), [{"id": foreign, "name": "Kapad"}])
+            db.rollback()
+
+
+def test_a_member_of_no_tenant_by_that_name_gets_404(api: Api) -> None:
+    coordinator, _ = _setup(api)
+    assert api.get("/api/v1/tenants/finns-inte/reports", coordinator).status_code == 404
+    assert api.get("/api/v1/tenants/finns-inte/reports", "ogiltig").status_code == 401
+    assert api.get("/api/v1/tenants/finns-inte/reports").status_code == 401

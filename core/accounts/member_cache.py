@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.models import Membership
 from core.db import attach
+from core.tenancy import assert_scope
 from core.tenants.cache import StampedCache, stamp_of
 from core.tenants.models import Tenant
 
@@ -23,8 +24,9 @@ def membership_of(session: Session, tenant: Tenant, user_id: int) -> Membership 
     stamp = stamp_of(tenant)
 
     def load() -> tuple[Any, dict[int, dict[str, Any]]]:
+        assert_scope(tenant.id)
         rows = session.scalars(select(Membership)).all()
         return stamp, {row.user_id: {key: getattr(row, key) for key in _COLUMNS} for row in rows}
 
-    values = _memberships.get(tenant.id, stamp, load).get(user_id)
+    values = _memberships.get(session, tenant.id, stamp, load).get(user_id)
     return None if values is None else attach(session, Membership, values)

@@ -79,6 +79,7 @@ _TOKEN_USER_JOINED = _TOKEN_USER.subquery("token_user")
 
 
 def token_parameters(token: str) -> dict[str, Any]:
+    """The parameters of the token queries (:func:`with_token_user`): the token's digest and the time now."""
     return {"digest": _digest(token), "now": utcnow()}
 
 

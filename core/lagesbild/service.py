@@ -14,8 +14,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import CompoundSelect, Select, and_, bindparam, delete, func, literal, null, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from core.accounts.actor import Actor
@@ -147,10 +160,11 @@ class Scope:
         return statement
 
     def parameters(self) -> dict[str, Any]:
+        """The values of the parameters :meth:`apply` adds (``:area_id``, ``:leg``)."""
         return {"area": {"area_id": self.area_id}, "leg": {"leg": self.leg}}.get(self.kind, {})
 
 
-def _in_window(name: str):
+def _in_window(name: str) -> ColumnElement[bool]:
     return and_(
         Report.occurred_at >= bindparam(f"{name}_start", type_=UTCDateTime()),
         Report.occurred_at < bindparam(f"{name}_end", type_=UTCDateTime()),
@@ -187,9 +201,13 @@ def _reading(scope_kind: str, with_rows: bool) -> CompoundSelect:
 
 
 def _read(
-    session: Session, scope: Scope, spans: dict[str, Span], zone
+    session: Session, scope: Scope, spans: dict[str, Span], zone: ZoneInfo
 ) -> tuple[list[ReportRow], dict[str, Comparison]]:
-    """The reports of ``spans["current"]`` (if given) and the counts of the comparison periods, in one statement."""
+    """The reports of ``spans["current"]`` (if given) and the counts of the comparison periods (``spans`` has all of
+    ``COMPARISON_KEYS``, as :func:`comparison_spans` gives them), in one statement."""
+    missing = set(COMPARISON_KEYS) - set(spans)
+    if missing:
+        raise ValueError(f"comparison periods missing: {sorted(missing)}")
     parameters = scope.parameters()
     for name, span in spans.items():
         parameters[f"{name}_start"], parameters[f"{name}_end"] = span.window(zone)
@@ -211,7 +229,7 @@ def _read(
     return rows, comparisons
 
 
-def comparisons(session: Session, scope: Scope, spans: dict[str, Span], zone) -> dict[str, Comparison]:
+def comparisons(session: Session, scope: Scope, spans: dict[str, Span], zone: ZoneInfo) -> dict[str, Comparison]:
     """The counts of the comparison periods (previous, the one before, last year), for a roll-up."""
     return _read(session, scope, spans, zone)[1]
 

@@ -1,11 +1,11 @@
 """What a report is checked against, kept in memory per process: the tenant's current checklist version and its
 items, its areas, organisations and reporter functions, and the deadlines of its cycles.
 
-Loading it costs five queries; a report costs one INSERT. So each process keeps one catalogue per tenant and
-reuses it while the tenant's stamp is unchanged (its revision is bumped by database triggers on every change to
-those tables; see ``core.tenants.cache``). The entries are frozen copies, not ORM objects, so nothing cached is
-tied to a Session or can be written back. A catalogue is only ever built inside the tenant's own scope (the
-tenancy wall scopes its queries).
+Loading it costs four queries (and one per period, for its cycle's deadline); a report costs one INSERT. So each
+process keeps one catalogue per tenant and reuses it while the tenant's stamp is unchanged (its revision is bumped
+by database triggers on every change to those tables; see ``core.tenants.cache``). The entries are frozen copies,
+not ORM objects, so nothing cached is tied to a Session or can be written back. A catalogue is only ever built
+inside the tenant's own scope (checked, and the tenancy wall scopes its queries).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from core.checklists import content as checklist_content
 from core.checklists import service as checklists
 from core.cycles.models import Cycle
 from core.organisation.models import Area, Organisation, ReporterFunction
+from core.tenancy import assert_scope
 from core.tenants.cache import StampedCache, stamp_of
 from core.tenants.models import Tenant
 
@@ -56,6 +57,7 @@ class FunctionEntry:
 class Catalogue:
     """One tenant's reporting vocabulary at one stamp."""
 
+    tenant_id: int
     version_id: int
     version_number: int
     items: dict[str, checklist_content.Item]
@@ -73,6 +75,7 @@ class Catalogue:
     def cycle_deadline(self, session: Session, period: str) -> datetime | None:
         """The deadline of the period's cycle, if it has one (asked of the database once per period)."""
         if period not in self.deadlines:
+            assert_scope(self.tenant_id)
             self.deadlines[period] = session.scalar(select(Cycle.deadline).where(Cycle.period == period))
         return self.deadlines[period]
 
@@ -83,12 +86,14 @@ _catalogues: StampedCache[Catalogue] = StampedCache()
 def catalogue(session: Session, tenant: Tenant) -> Catalogue:
     """The tenant's catalogue as of its stamp (``session`` must be in the tenant's scope)."""
     stamp = stamp_of(tenant)
-    return _catalogues.get(tenant.id, stamp, lambda: (stamp, _load(session)))
+    return _catalogues.get(session, tenant.id, stamp, lambda: (stamp, _load(session, tenant.id)))
 
 
-def _load(session: Session) -> Catalogue:
+def _load(session: Session, tenant_id: int) -> Catalogue:
+    assert_scope(tenant_id)
     version = checklists.current(session)
     return Catalogue(
+        tenant_id=tenant_id,
         version_id=version.id,
         version_number=version.number,
         items=checklists.items_of(version),

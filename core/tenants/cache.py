@@ -23,6 +23,7 @@ from sqlalchemy import JSON
 from sqlalchemy.orm import Session
 
 from core.db import attach
+from core.tenancy import has_written
 from core.tenants.models import Tenant
 
 V = TypeVar("V")
@@ -30,6 +31,7 @@ Stamp = tuple[int, datetime, int]
 
 
 def stamp_of(tenant: Tenant) -> Stamp:
+    """The tenant's stamp as this instance holds it (see the module docstring)."""
     return tenant.id, tenant.created_at, tenant.revision
 
 
@@ -41,8 +43,11 @@ class StampedCache(Generic[V]):
         self._limit = limit
         self._lock = Lock()
 
-    def get(self, tenant_id: int, stamp: Hashable, load: Callable[[], tuple[Hashable, V]]) -> V:
-        """The value at ``stamp``; else ``load()`` gives (the stamp it is valid at, the value)."""
+    def get(self, session: Session, tenant_id: int, stamp: Hashable, load: Callable[[], tuple[Hashable, V]]) -> V:
+        """The value at ``stamp``; else ``load()`` gives (the stamp it is valid at, the value). A Session that has
+        written may hold an older stamp and sees its own uncommitted rows: it always loads, and keeps nothing."""
+        if has_written(session):
+            return load()[1]
         entry = self._entries.get(tenant_id)
         if entry is not None and entry[0] == stamp:
             return entry[1]
@@ -69,5 +74,5 @@ def tenant_at(session: Session, tenant_id: int, created_at: datetime, revision: 
         values = {key: json.dumps(getattr(tenant, key)) if key in _JSON else getattr(tenant, key) for key in _COLUMNS}
         return stamp_of(tenant), values
 
-    values = _rows.get(tenant_id, (tenant_id, created_at, revision), load)
+    values = _rows.get(session, tenant_id, (tenant_id, created_at, revision), load)
     return attach(session, Tenant, {key: json.loads(value) if key in _JSON else value for key, value in values.items()})
