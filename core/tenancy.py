@@ -64,10 +64,6 @@ def current_tenant_id() -> int:
     return tenant_id
 
 
-def current_tenant_id_or_none() -> int | None:
-    return _tenant.get()
-
-
 def current_session() -> Session:
     """The Session of the current request, job or command, scoped to the current tenant."""
     return app_session()
