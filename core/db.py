@@ -122,18 +122,22 @@ def _ping_when_idle(engine: Engine) -> None:
 
 
 def refuse_privileged_role(engine: Engine) -> None:
-    """Row-level security does not bind superusers or BYPASSRLS roles: on PostgreSQL, refuse to run as one."""
+    """Row-level security does not bind superusers or BYPASSRLS roles, nor connections on which the bypass is on
+    by default (``ALTER ROLE … SET est.bypass``): on PostgreSQL, refuse to run with either."""
     if engine.dialect.name != "postgresql":
         return
     with engine.connect() as connection:
-        privileged = connection.exec_driver_sql(
-            "select rolsuper or rolbypassrls from pg_roles where rolname = current_user"
-        ).scalar()
+        privileged, bypass = connection.exec_driver_sql(
+            "select rolsuper or rolbypassrls, coalesce(current_setting('est.bypass', true), '') <> '' "
+            "from pg_roles where rolname = current_user"
+        ).one()
     if privileged:
         raise RuntimeError(
             "EST_DATABASE_URL connects as a superuser or BYPASSRLS role, which row-level security does not bind. "
             "Connect as an application role that owns nothing (see .ci/postgres-setup)."
         )
+    if bypass:
+        raise RuntimeError("est.bypass is set for the application role or database: remove that setting.")
 
 
 def init_app(app: Flask) -> None:

@@ -62,3 +62,19 @@ def test_with_no_tenant_set_raw_sql_sees_nothing(api: Api, app_role_engine) -> N
     with app_role_engine.connect() as connection:
         for table in TENANT_TABLES:
             assert connection.execute(text(f"select count(*) from {table}")).scalar() == 0, table
+
+
+def test_the_app_refuses_connections_on_which_the_bypass_is_on_by_default(settings, real_services: bool) -> None:
+    from core.db import refuse_privileged_role
+
+    if not real_services:
+        pytest.skip("row-level security is a PostgreSQL feature")
+    engine = create_engine(settings.database_url, connect_args={"options": "-c est.bypass=on"})
+    try:
+        with pytest.raises(RuntimeError, match=r"est\.bypass"):
+            refuse_privileged_role(engine)
+    finally:
+        engine.dispose()
+    plain = create_engine(settings.database_url)
+    refuse_privileged_role(plain)  # the plain application role is fine
+    plain.dispose()
