@@ -1,8 +1,9 @@
 """Blueprints for tenant-level resources: ``/api/v1/tenants/<slug>/<resource>``.
 
-The slug is taken off the URL before the view runs; the tenant is loaded, bound as the tenant of this request
-(the tenancy wall scopes everything after that), and the caller's membership is looked up. An unknown slug is
-a 404 — after the 401 for anonymous callers, like a tenant one is not a member of.
+The slug is taken off the URL before the view runs; the tenant is found, bound as the tenant of this request (the
+tenancy wall scopes everything after that) and, with a Bearer token, the caller authenticated — one statement —
+and the caller's membership is looked up (in memory: ``core.accounts.member_cache``). An unknown slug is a 404 —
+after the 401 for anonymous callers, like a tenant one is not a member of.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
 
 @cache
 def _binding(setting_it: bool, with_user: bool) -> Select:
-    """The one statement that starts a tenant-level request: the tenant's stamp (setting ``est.tenant_id`` on
-    PostgreSQL) and, for a Bearer token, the token's user."""
+    """The one statement that starts a tenant-level request: the tenant's stamp (on PostgreSQL also setting
+    ``est.tenant_id`` and clearing ``est.bypass``) and, for a Bearer token, the token's user."""
     statement = tenant_stamp(setting_it)
     return with_token_user(statement) if with_user else statement
