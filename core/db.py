@@ -66,6 +66,11 @@ def attach(session: Session, model: type[M], values: Mapping[str, Any]) -> M:
     return instance
 
 
+def column_values(instance: Base) -> dict[str, Any]:
+    """Every column of a loaded row, by attribute name: what :func:`attach` takes to put it into a Session again."""
+    return {column.key: getattr(instance, column.key) for column in instance.__table__.columns}
+
+
 def filled(model: type[M], values: Mapping[str, Any]) -> M:
     """A transient instance of ``model`` holding ``values``, filled the way the ORM fills a loaded row (straight into
     its ``__dict__``: no attribute events, no constructor defaults)."""

@@ -166,8 +166,7 @@ def insert_row(session: Session, table: Table, values: dict[str, Any]) -> int:
     """INSERT one row of a tenant-owned table as one plain statement (no unit of work: for hot paths), stamped
     with the current tenant exactly as every ORM insert is; a row for another tenant is refused. Returns its id."""
     tenant_id = current_tenant_id()
-    if values.setdefault("tenant_id", tenant_id) != tenant_id:
-        raise TenancyError(f"insert into {table.name} for another tenant refused")
+    _stamp(values, tenant_id, f"insert into {table.name}")
     _bind_session(session, tenant_id)
     session.info[_WROTE] = True
     return session.connection().execute(_insert_returning_id(table), values).scalar_one()
@@ -233,8 +232,13 @@ def _guard_bulk_insert(state: ORMExecuteState) -> None:
         raise TenancyError("insert for another tenant refused")
     parameter_sets = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
     for parameters in parameter_sets:
-        if parameters.setdefault("tenant_id", tenant_id) != tenant_id:
-            raise TenancyError("bulk insert for another tenant refused")
+        _stamp(parameters, tenant_id, "bulk insert")
+
+
+def _stamp(values: dict[str, Any], tenant_id: int, what: str) -> None:
+    """Give an inserted row the current tenant; a row that names another is refused."""
+    if values.setdefault("tenant_id", tenant_id) != tenant_id:
+        raise TenancyError(f"{what} for another tenant refused")
 
 
 @event.listens_for(Session, "do_orm_execute")

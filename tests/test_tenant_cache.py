@@ -102,12 +102,18 @@ def test_every_watched_change_bumps_the_revision(api: Api, app, owner_sql) -> No
     assert revision() == before + 3
 
 
-def test_insert_row_stamps_the_tenant_and_refuses_another(api: Api, app) -> None:
+def _two_tenants(api: Api, app) -> tuple[int, int]:
     api.onboard("alfa")
     api.onboard("beta")
     with app.app_context():
         db = current_session()
-        alfa, beta = (db.scalar(select(Tenant.id).where(Tenant.slug == s)) for s in ("alfa", "beta"))
+        return tuple(db.scalar(select(Tenant.id).where(Tenant.slug == slug)) for slug in ("alfa", "beta"))
+
+
+def test_insert_row_stamps_the_tenant_and_refuses_another(api: Api, app) -> None:
+    alfa, beta = _two_tenants(api, app)
+    with app.app_context():
+        db = current_session()
         with tenant_context(alfa, db), pytest.raises(TenancyError):
             insert_row(db, Report.__table__, {"tenant_id": beta})
         db.rollback()
@@ -156,11 +162,9 @@ def test_bulk_update_keeps_the_session_in_step_and_refuses_rows_by_primary_key(a
 
     from core.organisation.models import Area
 
-    api.onboard("alfa")
-    api.onboard("beta")
+    alfa, beta = _two_tenants(api, app)
     with app.app_context():
         db = current_session()
-        alfa, beta = (db.scalar(select(Tenant.id).where(Tenant.slug == s)) for s in ("alfa", "beta"))
         with new_session() as other, tenant_context(beta, other):
             foreign = other.scalar(select(Area.id).order_by(Area.id))
         with tenant_context(alfa, db):

@@ -10,12 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.accounts.models import Membership
-from core.db import attach
+from core.db import attach, column_values
 from core.tenancy import assert_scope
 from core.tenants.cache import StampedCache, stamp_of
 from core.tenants.models import Tenant
 
-_COLUMNS = tuple(column.key for column in Membership.__table__.columns)
 _memberships: StampedCache[dict[int, dict[str, Any]]] = StampedCache()
 
 
@@ -26,7 +25,7 @@ def membership_of(session: Session, tenant: Tenant, user_id: int) -> Membership 
     def load() -> tuple[Any, dict[int, dict[str, Any]]]:
         assert_scope(tenant.id)
         rows = session.scalars(select(Membership)).all()
-        return stamp, {row.user_id: {key: getattr(row, key) for key in _COLUMNS} for row in rows}
+        return stamp, {row.user_id: column_values(row) for row in rows}
 
     values = _memberships.get(session, tenant.id, stamp, load).get(user_id)
     return None if values is None else attach(session, Membership, values)

@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import JSON
 from sqlalchemy.orm import Session
 
-from core.db import attach
+from core.db import attach, column_values
 from core.tenancy import has_written
 from core.tenants.models import Tenant
 
@@ -59,7 +59,6 @@ class StampedCache(Generic[V]):
         return loaded[1]
 
 
-_COLUMNS = tuple(column.key for column in Tenant.__table__.columns)
 _JSON = frozenset(column.key for column in Tenant.__table__.columns if isinstance(column.type, JSON))
 _rows: StampedCache[dict[str, Any]] = StampedCache()
 
@@ -71,7 +70,7 @@ def tenant_at(session: Session, tenant_id: int, created_at: datetime, revision: 
         tenant = session.get(Tenant, tenant_id)
         if tenant is None:
             raise LookupError(f"tenant {tenant_id} is gone")
-        values = {key: json.dumps(getattr(tenant, key)) if key in _JSON else getattr(tenant, key) for key in _COLUMNS}
+        values = {key: json.dumps(value) if key in _JSON else value for key, value in column_values(tenant).items()}
         return stamp_of(tenant), values
 
     values = _rows.get(session, tenant_id, (tenant_id, created_at, revision), load)
