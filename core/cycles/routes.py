@@ -65,9 +65,10 @@ def list_cycles(args: dict):
 @blp.response(200, CycleSchema)
 def ensure_cycle(data: dict):
     """Open the cycle of the period containing ``at`` (default: now), or return it if it exists. The scheduler
-    does this by itself; this is for starting a period early or catching up."""
+    does this by itself; this is for starting the next period early or catching up (further ahead is a 422)."""
     db = current_session()
-    cycle, _ = service.ensure(db, g.tenant, data["at"] or utcnow())
+    now = utcnow()
+    cycle = service.open_requested(db, g.tenant, data["at"] or now, now)
     db.commit()
     return view(cycle)
 
