@@ -101,6 +101,8 @@ def test_onboarding_by_api_opens_the_current_cycle(api: Api) -> None:
     cycles = api.get("/api/v1/tenants/alfa/cycles", coordinator).get_json()["items"]
     current = periods.period_of(datetime.now(UTC), tenant_doc("alfa")["cadence"])
     assert [(c["period"], c["state"]) for c in cycles] == [(current.label, "collecting")]
+    found = api.get(f"/api/v1/tenants/alfa/cycles?period={current.label}", coordinator).get_json()["items"]
+    assert [c["id"] for c in found] == [cycles[0]["id"]]
 
 
 # --- periods that do not exist are a 422 naming the field, everywhere ----------------------------------------------
@@ -113,6 +115,7 @@ def test_onboarding_by_api_opens_the_current_cycle(api: Api) -> None:
         ("GET", "stats/weekly?from=2026-W01&to=2027-W53", None, "to"),
         ("GET", "stats/weekly?from=2026-W10&to=2026-W09", None, "from"),
         ("GET", "stats/weekly?from=26-W01&to=2026-W09", None, "from"),
+        ("GET", "cycles?period=2027-W53", None, "period"),
         ("GET", "reports?period=2027-W53", None, "period"),
         ("GET", "reports?week=2026-W99", None, "week"),
         ("GET", "lagesbilder?label=2026-13", None, "label"),
@@ -136,6 +139,7 @@ def test_week_53_exists_in_2026(api: Api) -> None:
     assert api.get(f"{t.base}/stats/weekly?from=2026-W52&to=2026-W53", t.admin).status_code == 200
     assert api.get(f"{t.base}/reports?week=2026-W53", t.admin).status_code == 200
     assert api.get(f"{t.base}/lagesbilder?label=2026-W53", t.admin).status_code == 200
+    assert api.get(f"{t.base}/cycles?period=2026-W53", t.admin).status_code == 200
 
 
 def test_a_cycle_opens_at_most_one_period_ahead(api: Api) -> None:
