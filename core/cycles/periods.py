@@ -27,6 +27,7 @@ ANCHOR = date(2024, 1, 1)  # Monday of ISO week 2024-W01
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100  # what est accepts as a time of an event or a period
 WEEK_KINDS = ("weekly", "fortnightly")
 LONG_KINDS = ("monthly", "quarterly", "tertial", "annual")
+LABEL_KINDS = ("weekly", *LONG_KINDS)  # a fortnight is labelled by its first week
 MONTHS_IN = {"monthly": 1, "quarterly": 3, "tertial": 4, "annual": 12}
 LABEL_PATTERNS = {
     "weekly": re.compile(r"^(\d{4})-W(\d{2})$"),
@@ -154,7 +155,7 @@ def shift(span: Span, steps: int) -> Span:
     return _month_span(span.kind, index // 12, index % 12 + 1)
 
 
-def parse(label: str, kinds: tuple[str, ...] = ("weekly", *LONG_KINDS)) -> Span:
+def parse(label: str, kinds: tuple[str, ...] = LABEL_KINDS) -> Span:
     """The span a label names, of one of ``kinds`` (a fortnight is labelled by its first week, so "weekly" covers
     both). Raises :class:`InvalidPeriod` for a malformed label or a period that does not exist."""
     for kind in kinds:

@@ -8,7 +8,7 @@ import marshmallow as ma
 
 from core.api.fields import PeriodLabel
 from core.cycles import periods
-from core.cycles.periods import LONG_KINDS, WEEK_KINDS
+from core.cycles.periods import LABEL_KINDS, LONG_KINDS, WEEK_KINDS
 from core.privacy import FreeText
 from core.tenants.schemas import KEY
 
@@ -122,4 +122,4 @@ class LagesbildListArgs(ma.Schema):
     cycle = ma.fields.Integer()
     area = ma.fields.Integer()
     status = ma.fields.String()
-    label = PeriodLabel(("weekly", *LONG_KINDS))
+    label = PeriodLabel(LABEL_KINDS)
