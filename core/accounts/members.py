@@ -1,16 +1,27 @@
-"""Tenant members: a user's role in the tenant, the organisation and function they act for, their groups."""
+"""Tenant members: a user's role in the tenant, the organisation and function they act for, their groups.
+
+A tenant that has an admin keeps one: no change of role and no removal may take away its last admin, whoever asks
+(a platform admin too). The check runs after the write, in the same transaction, with the tenant's row locked
+first (on PostgreSQL; SQLite's write lock serialises writers anyway), so two admins demoting each other at once
+cannot both succeed: the second sees the first's change and is refused.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from core.accounts.models import Membership, User
+from core.accounts.models import Membership, Role, User
 from core.accounts.service import normalise_email, upsert_user
 from core.errors import Conflict, DomainError, NotFound
 from core.organisation.models import Group, GroupMember, Organisation, ReporterFunction
+from core.tenants.models import Tenant
+
+LAST_ADMIN = "Kommunen skulle stå utan administratör: ge först någon annan rollen admin."
 
 
 def _key_to_id(session: Session, model: type, key: str | None, field: str) -> int | None:
@@ -66,9 +77,29 @@ def add(session: Session, data: dict[str, Any]) -> Membership:
     return membership
 
 
+@contextmanager
+def _keeping_an_admin(session: Session, membership: Membership, field: str | None) -> Iterator[None]:
+    """Around a change that may take ``membership``'s admin role away: refuse it (409, naming ``field``) when the
+    tenant would be left without an admin."""
+    session.execute(select(Tenant.id).where(Tenant.id == membership.tenant_id).with_for_update())
+    was_admin = session.scalar(select(Membership.role).where(Membership.id == membership.id)) == Role.ADMIN
+    yield
+    session.flush()
+    admins = session.scalar(select(func.count()).select_from(Membership).where(Membership.role == Role.ADMIN))
+    if was_admin and admins == 0:
+        raise Conflict(LAST_ADMIN, {field: [LAST_ADMIN]} if field else None)
+
+
+def remove(session: Session, membership: Membership) -> None:
+    """Remove a member from the tenant (the account itself stays)."""
+    with _keeping_an_admin(session, membership, None):
+        session.delete(membership)
+
+
 def update(session: Session, membership: Membership, data: dict[str, Any]) -> None:
-    if "role" in data:
-        membership.role = data["role"]
+    if "role" in data and data["role"] != membership.role:
+        with _keeping_an_admin(session, membership, "role"):
+            membership.role = data["role"]
     if "organisation" in data:
         membership.organisation_id = _key_to_id(session, Organisation, data["organisation"], "organisation")
     if "reporter_function" in data:

@@ -146,5 +146,5 @@ def update_member(data: dict, member_id: int):
 def remove_member(member_id: int):
     """Remove a member from the tenant (the account itself stays)."""
     db = current_session()
-    db.delete(members.get(db, member_id))
+    members.remove(db, members.get(db, member_id))
     db.commit()
