@@ -123,10 +123,10 @@ def assert_tenant_wall(api: Api, rule: str, method: str, *, a: str, b: str, a_to
 
     if params:
         assert a_ids, f"{rule}: tenant {a} needs objects for the wall test"
-    a_id = min(a_ids) if params else None
-    response = api.request(method, url(a, a_id), b_token, json=body, headers=dict(headers))
+    first_id = min(a_ids) if params else None
+    response = api.request(method, url(a, first_id), b_token, json=body, headers=dict(headers))
     if _anyone_may_call(api.app, rule, method):
-        nowhere = api.request(method, url("finns-inte", a_id), b_token, json=body, headers=dict(headers))
+        nowhere = api.request(method, url("finns-inte", first_id), b_token, json=body, headers=dict(headers))
         assert (response.status_code, response.get_json()) == (nowhere.status_code, nowhere.get_json()), (method, rule)
     else:
         assert response.status_code == 404, (method, rule, response.status_code)

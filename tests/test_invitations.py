@@ -4,13 +4,16 @@ about who has an account."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select, update
 
-from core.accounts.models import Invitation
-from core.db import utcnow
+from core.accounts import invitations
+from core.accounts.models import Invitation, User
+from core.db import new_session, utcnow
+from core.errors import Conflict
 from core.notifications.models import OutboxMessage
 from core.tenancy import current_session, tenant_context
 from core.tenants.models import Tenant
@@ -178,3 +181,34 @@ def test_no_tenant_reaches_another_tenants_invitations(api: Api, admins) -> None
         assert wrong.status_code == 404, slug
     assert api.post(f"{ALFA}/invitations/accept", json={"token": code, "password": PASSWORD}).status_code == 201
     assert "ny@example.se" not in emails(api, BETA, admins["beta"])
+
+
+def test_one_address_invited_twice_at_once_has_one_pending_invitation(api: Api, admins) -> None:
+    """Whichever way the two interleave: one renews the other's invitation, or is refused with a 409 — never two
+    pending invitations, never a 500."""
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def run() -> None:
+        with api.app.app_context(), new_session() as session:
+            tenant = session.scalar(select(Tenant).where(Tenant.slug == "alfa"))
+            inviter_id = session.scalar(select(User.id).where(User.email == "admin@alfa.test"))
+            with tenant_context(tenant.id, session):
+                barrier.wait()
+                data = {"email": "ny@example.se", "role": "reporter"}
+                try:
+                    invitations.invite(session, data, tenant=tenant, inviter_id=inviter_id, accept_url="http://est/")
+                    session.commit()
+                    outcomes.append("invited")
+                except Conflict:
+                    session.rollback()
+                    outcomes.append("refused")
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 2 and "invited" in outcomes
+    listed = api.get(f"{ALFA}/invitations", admins["alfa"]).get_json()["items"]
+    assert [(i["email"], i["state"]) for i in listed] == [("ny@example.se", "pending")]

@@ -57,7 +57,7 @@ def invite(data: dict):
     same whether or not the address has an account. Inviting a pending address again renews its invitation."""
     db = current_session()
     accept_url = url_for("invitations.accept_invitation", slug=g.tenant.slug, _external=True)
-    invitation = invitations.invite(db, data, tenant=g.tenant, inviter=g.user, accept_url=accept_url)
+    invitation = invitations.invite(db, data, tenant=g.tenant, inviter_id=g.user.id, accept_url=accept_url)
     db.commit()
     return _describe(invitation)
 

@@ -49,7 +49,7 @@ def _racing_for(field: str) -> Iterator[None]:
         raise Conflict(message, {field: [message]}) from error
 
 
-def invite(session: Session, data: dict[str, Any], *, tenant: Tenant, inviter: User, accept_url: str) -> Invitation:
+def invite(session: Session, data: dict[str, Any], *, tenant: Tenant, inviter_id: int, accept_url: str) -> Invitation:
     """Invite ``data["email"]`` with a role (and optionally an organisation and reporter function), or refresh
     its pending invitation; queue the message with the token. Members already in the tenant are a 409 (the admin
     sees them in the member list anyway)."""
@@ -68,7 +68,7 @@ def invite(session: Session, data: dict[str, Any], *, tenant: Tenant, inviter: U
     invitation.role = data["role"]
     invitation.organisation_id, invitation.reporter_function_id = organisation_id, function_id
     invitation.token_hash = _digest(token)
-    invitation.invited_by, invitation.invited_at, invitation.expires_at = inviter.id, now, now + VALID_FOR
+    invitation.invited_by, invitation.invited_at, invitation.expires_at = inviter_id, now, now + VALID_FOR
     session.add(_message(invitation, token, tenant, accept_url))
     with _racing_for("email"):
         session.flush()
