@@ -28,7 +28,7 @@ def index():
 
 @blp.route("/login", methods=["GET", "POST"])
 def login():
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD
         return _page()
     check_form_token()
     user = throttled_authenticate(current_session(), request.form.get("email", ""), request.form.get("password", ""))

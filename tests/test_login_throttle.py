@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -12,23 +12,20 @@ from flask import Flask
 
 from config.settings import Settings
 from core.app import create_app
-from core.ratelimit import reset_login_counts
 from tests.helpers import PASSWORD, Api
 
 EMAIL = "admin@alfa.test"
 
 
 @pytest.fixture
-def limits(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Small limits for this test only (the counts are kept per limit, so other tests never see them)."""
+def limits(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Small limits for this test only (conftest forgets the counts after each test)."""
 
     def use(account: str = "1000 per hour", address: str = "1000 per hour") -> None:
         changed = replace(app.config["EST"], login_failures_per_account=account, login_failures_per_address=address)
         monkeypatch.setitem(app.config, "EST", changed)
 
-    reset_login_counts(app)
-    yield use
-    reset_login_counts(app)
+    return use
 
 
 def _token(api: Api, email: str, password: str, address: str):

@@ -39,6 +39,10 @@ def test_the_login_form_needs_its_csrf_token(api: Api, csrf: str | None) -> None
     assert "Inloggad som" not in api.get("/").get_data(as_text=True)
 
 
+def test_the_login_page_answers_head(api: Api) -> None:
+    assert api.client.head("/login").status_code == 200
+
+
 def test_logging_in_rotates_the_csrf_token(api: Api) -> None:
     api.user(EMAIL)
     before = _form_csrf(api)
