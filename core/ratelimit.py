@@ -8,7 +8,9 @@ but never lock them out for good. A successful login clears its account's count,
 account must not buy an address more guesses. Only failures count, so an office behind one address can log in
 all morning.
 
-Accounts are counted by a digest of the normalised e-mail, so the store never holds an address.
+Accounts are counted by a digest of the normalised e-mail, so the store never holds an address. A count is
+checked before the password and raised after it, so guesses sent in parallel can pass it by as many as are in
+flight at once: a bound on the rate still, which is what matters against guessing.
 """
 
 from __future__ import annotations
