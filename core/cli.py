@@ -139,9 +139,9 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Plattformsadministratör: admin@demo.est / lösenord: {settings.demo_password}")
         click.echo("Per kommun: admin@<kommun>.demo.est, samordnare@<kommun>.demo.est, rapportor@<kommun>.demo.est")
         if not no_serve:
-            from werkzeug.serving import run_simple
+            from core.serving import make_demo_server
 
-            run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)
+            make_demo_server(current_app._get_current_object(), "127.0.0.1", port).serve_forever()
 
     app.cli.add_command(db_group)
     app.cli.add_command(tenants_group)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.helpers import PASSWORD, Api
 
 
@@ -99,8 +101,11 @@ def test_cookie_session_needs_the_csrf_token_for_changes(api: Api) -> None:
 
 def test_login_page(api: Api) -> None:
     api.user("admin@alfa.test")
-    assert "Logga in" in api.get("/login").get_data(as_text=True)
-    failed = api.client.post("/login", data={"email": "admin@alfa.test", "password": "fel"})
+    page = api.get("/login").get_data(as_text=True)
+    assert "Logga in" in page
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    failed = api.client.post("/login", data={"email": "admin@alfa.test", "password": "fel", "csrf": csrf})
     assert failed.status_code == 401 and "Fel e-postadress" in failed.get_data(as_text=True)
-    ok = api.client.post("/login", data={"email": "admin@alfa.test", "password": PASSWORD}, follow_redirects=True)
+    form = {"email": "admin@alfa.test", "password": PASSWORD, "csrf": csrf}
+    ok = api.client.post("/login", data=form, follow_redirects=True)
     assert "Inloggad som" in ok.get_data(as_text=True)

@@ -19,12 +19,13 @@ from core.accounts.schemas import (
     SessionSchema,
     TokenSchema,
 )
-from core.accounts.service import authenticate, issue_token
+from core.accounts.service import issue_token
 from core.api import API_PREFIX
 from core.api.access import authenticated, public, tenant_role
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.errors import DomainError
+from core.ratelimit import throttled_authenticate
 from core.tenancy import current_session, platform_scope
 from core.tenants.models import Tenant
 
@@ -36,7 +37,7 @@ WRONG_CREDENTIALS = "Fel e-postadress eller lösenord."
 
 
 def _authenticate(data: dict) -> User:
-    user = authenticate(current_session(), data["email"], data["password"])
+    user = throttled_authenticate(current_session(), data["email"], data["password"])
     if user is None:
         raise DomainError(WRONG_CREDENTIALS, status=401)
     return user
