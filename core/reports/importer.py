@@ -38,6 +38,7 @@ import marshmallow as ma
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from core import spreadsheets
 from core.accounts.actor import Actor
 from core.accounts.models import Membership, Role, User
 from core.db import utcnow
@@ -437,32 +438,22 @@ def template(session: Session, tenant: Tenant, kind: str) -> tuple[bytes, str]:
         "",
     ]
     if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
-        writer.writerow(example)
-        return buffer.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8"
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Rapporter"
-    sheet.append(list(COLUMNS))
-    sheet.append(example)
-    items = workbook.create_sheet("Punkter")
-    items.append(["punkt", "text", "tema", "positiv", "besvaras av"])
-    for i in context.items.values():
-        if not i.retired:
-            items.append([i.key, i.text, i.theme or "", "ja" if i.positive else "", i.answered_by or "alla"])
-    areas = workbook.create_sheet("Områden")
-    areas.append(["omrade", "namn"])
-    for key, a in context.areas_by_key.items():
-        if a.active:
-            areas.append([key, a.name])
-    scale = workbook.create_sheet("Allvarlighetsgrad")
-    scale.append(["allvarlighetsgrad", "betydelse"])
-    for number, label in enumerate(tenant.severity_scale, start=1):
-        scale.append([number, label])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return spreadsheets.csv_bytes([COLUMNS, example]), "text/csv; charset=utf-8"
+    items = [
+        [i.key, i.text, i.theme or "", "ja" if i.positive else "", i.answered_by or "alla"]
+        for i in context.items.values()
+        if not i.retired
+    ]
+    areas = [[key, a.name] for key, a in context.areas_by_key.items() if a.active]
+    content = spreadsheets.xlsx_bytes(
+        {
+            "Rapporter": [COLUMNS, example],
+            "Punkter": [["punkt", "text", "tema", "positiv", "besvaras av"], *items],
+            "Områden": [["omrade", "namn"], *areas],
+            "Allvarlighetsgrad": [
+                ["allvarlighetsgrad", "betydelse"],
+                *([n, label] for n, label in enumerate(tenant.severity_scale, start=1)),
+            ],
+        }
+    )
+    return content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
