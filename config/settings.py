@@ -29,6 +29,9 @@ class Settings:
     tenants_dir: str = str(REPO_ROOT / "tenants")
     default_language: str = "sv"
     token_ttl_days: int = 90
+    # Report imports: most rows per file, and largest file (bytes) accepted for upload.
+    import_max_rows: int = 200_000
+    import_max_bytes: int = 40 * 1024 * 1024
     # Demo only: the password of the seeded demo accounts.
     demo_password: str = "demo"
 

@@ -63,12 +63,12 @@ def test_one_bad_row_in_a_thousand_imports_nothing_and_is_named(api: Api) -> Non
     assert api.get("/api/v1/tenants/alfa/reports", admin).get_json()["total"] == 0
 
     corrected = _upload(api, admin, _csv(_rows(1000)), "gamla-rapporter.csv")
-    assert corrected["result"] == {"rows": 1000, "imported": 1000, "duplicates": 0, "errors": []}
+    assert corrected["result"] == {"rows": 1000, "imported": 1000, "duplicates": 0, "error_count": 0, "errors": []}
     assert corrected["progress"] == {"done": 1000, "total": 1000}
     assert api.get("/api/v1/tenants/alfa/reports", admin).get_json()["total"] == 1000
 
     again = _upload(api, admin, _csv(_rows(1000), delimiter=","), "samma-igen.csv")
-    assert again["result"] == {"rows": 1000, "imported": 0, "duplicates": 1000, "errors": []}
+    assert again["result"] == {"rows": 1000, "imported": 0, "duplicates": 1000, "error_count": 0, "errors": []}
     assert api.get("/api/v1/tenants/alfa/reports", admin).get_json()["total"] == 1000
     imported = api.get("/api/v1/tenants/alfa/reports?page_size=1", admin).get_json()["items"][0]
     assert imported["source"] == "import" and imported["late"] is True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import Response, g, url_for
+from flask import Response, current_app, g, url_for
 from flask_smorest.fields import Upload
 from sqlalchemy import Select, select
 
@@ -134,9 +134,13 @@ def import_reports(files: dict):
     upload = files["file"]
     filename = upload.filename or "import"
     kind = importer.format_of(filename, upload.mimetype)
-    data = upload.read()
+    limit = current_app.config["EST"].import_max_bytes
+    data = upload.stream.read(limit + 1)
     if not data:
         raise DomainError("Filen är tom.", {"file": ["Filen är tom."]})
+    if len(data) > limit:
+        message = f"Filen är större än {limit // (1024 * 1024)} MB; dela upp den i flera filer."
+        raise DomainError(message, {"file": [message]}, status=413)
     db = current_session()
     row = ReportImport(filename=filename[:255], format=kind, data=data, uploaded_by=g.user.id)
     db.add(row)
