@@ -145,7 +145,7 @@ def import_reports(files: dict):
     row = ReportImport(filename=filename[:255], format=kind, data=data, uploaded_by=g.user.id)
     db.add(row)
     db.commit()
-    job_id = enqueue(importer.run_import, tenant=g.tenant.id, created_by=g.user.id, import_id=row.id)
+    job_id = enqueue(importer.run_import, tenant=g.tenant.id, created_by=g.user.id, background=True, import_id=row.id)
     job = db.get(Job, job_id)
     db.refresh(job)
     return job, 202, {"Location": url_for("jobs.get_job", job_id=job_id)}
