@@ -17,7 +17,8 @@ across ``exec`` — the parent holds the generated rows): ``create_app()`` as th
 deployment runs it (PostgreSQL, no Redis: the job runs on the process's job thread), a token, the upload through
 ``POST …/reports/import`` with Flask's test client (the multipart body is spooled to disk, as a server would), then
 the job polled until it ends. Printed per case: the answer, the job's outcome (rows, imported, errors; the first
-error), seconds from upload to the job's end, and peak RSS next to the baseline after ``create_app()``.
+error), seconds from upload to the job's end, peak RSS next to the baseline after ``create_app()``, and the latency
+of another request (a page of reports) made in the same process while the job runs (the job thread shares the GIL).
 Target: peak RSS <= 300 MB for every case. Exit status 1 when a case misses it or ends otherwise than expected.
 """
 
@@ -28,6 +29,7 @@ import csv
 import json
 import os
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -191,9 +193,13 @@ def import_once(path: Path, password: str) -> None:
         )
     answered = time.perf_counter() - start
     job: dict[str, Any] = {}
+    latencies: list[float] = []
     if response.status_code == 202:
         while job.get("status") not in ("finished", "failed"):
             time.sleep(0.2)
+            asked = time.perf_counter()
+            client.get(f"/api/v1/tenants/{TENANT}/reports?page_size=20", headers=headers)
+            latencies.append(time.perf_counter() - asked)
             job = client.get(f"/api/v1/jobs/{response.get_json()['id']}", headers=headers).get_json()
     result = job.get("result") or {}
     outcome = {
@@ -207,6 +213,8 @@ def import_once(path: Path, password: str) -> None:
         "seconds": time.perf_counter() - start,
         "baseline_mb": baseline,
         "peak_mb": proc_status_mb("self", "VmHWM"),
+        "list_p50_ms": 1000 * statistics.median(latencies) if latencies else None,
+        "list_max_ms": 1000 * max(latencies) if latencies else None,
     }
     if response.status_code != 202:
         outcome["first_error"] = (response.get_json(silent=True) or {}).get("message", "")
@@ -254,15 +262,16 @@ def bench(args: argparse.Namespace) -> int:
     print()
     print(f"load average after the run: {'/'.join(f'{x:.2f}' for x in os.getloadavg())}")
     header = f"{'case':14} {'file MB':>8} {'HTTP':>4} {'job':8} {'rows':>8} {'imported':>8} {'errors':>6}"
-    print(f"{header} {'seconds':>8} {'base MB':>8} {'peak MB':>8}  ok  first error")
+    print(f"{header} {'seconds':>8} {'base MB':>8} {'peak MB':>8} {'list ms p50/max':>15}  ok  first error")
     missed = 0
     for case, size, o in results:
         ok = o["peak_mb"] <= TARGET_MB and expected(case, o, args.rows)
         missed += not ok
+        latency = f"{o['list_p50_ms']:.0f}/{o['list_max_ms']:.0f}" if o["list_p50_ms"] is not None else "-"
         rows, imported, errors = (o[k] if o[k] is not None else "-" for k in ("rows", "imported", "error_count"))
         print(
             f"{case:14} {size:8.1f} {o['status']:4} {o['job'] or '-':8} {rows:>8} {imported:>8} {errors:>6} "
-            f"{o['seconds']:8.1f} {o['baseline_mb']:8.0f} {o['peak_mb']:8.0f}  {'yes' if ok else 'NO '} "
+            f"{o['seconds']:8.1f} {o['baseline_mb']:8.0f} {o['peak_mb']:8.0f} {latency:>15}  {'yes' if ok else 'NO '} "
             f"{o['first_error'][:90]}"
         )
     print(f"target: peak RSS <= {TARGET_MB:.0f} MB for every case, and each ends as expected")

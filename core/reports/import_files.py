@@ -44,6 +44,11 @@ def refuse(message: str) -> DomainError:
     return DomainError(message, {"file": [message]})
 
 
+def count(number: int) -> str:
+    """A count as Swedish writes it (``200 000``)."""
+    return f"{number:,}".replace(",", " ")
+
+
 def check_kind(data: bytes, kind: str) -> None:
     """Refuse a file whose content is not what its name says, naming what it looks like."""
     if data.startswith(XLS_MAGIC):
@@ -168,7 +173,7 @@ class _Scan:
             raise refuse(f"Arbetsboken innehåller en text längre än {MAX_TEXT} tecken; ingen cell får vara så lång.")
 
     def _too_many_rows(self, rows: int) -> DomainError:
-        return refuse(f"Bladet har {rows:,} rader; högst {self.max_rows:,} per fil. Dela upp filen.".replace(",", " "))
+        return refuse(f"Bladet har {count(rows)} rader; högst {count(self.max_rows)} per fil. Dela upp filen.")
 
 
 def _scan(archive: zipfile.ZipFile, name: str, max_rows: int) -> None:

@@ -18,10 +18,12 @@ organisation                 key or name of the reporting organisation
 funktion                     key or name of the reporting function
 =================== ======== =======================================================================
 
-Every row is checked before anything is written, with the same rules and personal-data guard as the API. If any
-row fails, nothing is imported and the job's result lists every failing row (numbered as in the file, header =
-row 1), column and reason. Each imported row carries a key derived from its content, so importing the same file
-again — or a file overlapping an earlier one — adds only rows not already there.
+What a file may cost is bounded before and while it is read (rows, bytes, cell lengths, XLSX bombs: see
+:mod:`core.reports.import_files` and the settings ``import_max_rows``, ``import_max_bytes``). Every row is checked
+before anything is written, with the same rules and personal-data guard as the API. If any row fails, nothing is
+imported and the job's result lists the failing rows (numbered as in the file, header = row 1), columns and reasons
+— the first 1,000, and how many there were. Each imported row carries a key derived from its content, so importing
+the same file again — or a file overlapping an earlier one — adds only rows not already there.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from datetime import datetime
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -140,7 +142,9 @@ def rows(data: bytes, kind: str, max_rows: int) -> Iterator[tuple[int, dict[str,
         raise DomainError("Fel kolumner i filen.", {"file": errors})
     for number, values in enumerate(source, start=2):
         if number > max_rows + 1:
-            raise import_files.refuse(f"Filen har fler än {max_rows} rader; dela upp den i flera filer.")
+            raise import_files.refuse(
+                f"Filen har fler än {import_files.count(max_rows)} rader; dela upp den i flera filer."
+            )
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         yield number, {name: value for name, value in zip(names, values, strict=False) if name}
@@ -361,7 +365,9 @@ def run_import(job: JobContext, import_id: int) -> dict[str, Any]:
     total = upload.data.count(b"\n") if upload.format == "csv" else None
     count = 0
     try:
-        for count, (number, row) in enumerate(rows(upload.data, upload.format, max_rows(current_app)), start=1):
+        for count, (number, row) in enumerate(
+            rows(upload.data, upload.format, current_app.config["EST"].import_max_rows), start=1
+        ):
             _check_row(reader, number, row, errors, accepted)
             if count % 1000 == 0:
                 job.progress(count, total)
@@ -390,10 +396,6 @@ def _result(rows: int, imported: int, errors: Errors) -> dict[str, Any]:
         "error_count": errors.count,
         "errors": errors.first,
     }
-
-
-def max_rows(app: Flask) -> int:
-    return app.config["EST"].import_max_rows
 
 
 def discard_upload(import_id: int) -> None:
