@@ -187,6 +187,8 @@ def run_job(job_id: str) -> Any:
             job = db.get(Job, job_id)
             retried = in_worker and job.attempts <= RETRIES and not isinstance(error, DomainError)
             job.status, job.error = ("queued" if retried else "failed"), _describe(error)
+            if retried:
+                job.owner = None  # waiting for rq again, in no process
             job.finished_at, job.done, job.total = utcnow(), context.done, context.total
             db.commit()
             if retried:
