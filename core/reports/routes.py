@@ -116,7 +116,9 @@ def update_report(changes: dict, report_id: int):
 
 
 class ImportFileSchema(ma.Schema):
-    file = Upload(required=True, metadata={"description": "CSV (UTF-8, comma or semicolon) or XLSX"})
+    file = Upload(
+        required=True, metadata={"description": "CSV (UTF-8, UTF-16 or Windows-1252; `;`, `,` or tab) or XLSX"}
+    )
 
 
 class TemplateArgs(ma.Schema):
@@ -128,8 +130,9 @@ class TemplateArgs(ma.Schema):
 @blp.arguments(ImportFileSchema, location="files")
 @blp.response(202, JobSchema)
 def import_reports(files: dict):
-    """Import old reports from CSV or XLSX (columns as in the template). Runs as a job: every row is checked
-    first; then either all rows are imported or none, and the job's result names every failing row and column.
+    """Import old reports from CSV or XLSX (columns as in the template). Answers 202 at once and runs as a job
+    (bounded: ``EST_IMPORT_MAX_ROWS`` rows, ``EST_IMPORT_MAX_BYTES`` bytes — a larger upload is 413): every row is
+    checked first; then either all rows are imported or none, and the job's result names every failing row and column.
     Importing the same file again adds nothing."""
     upload = files["file"]
     filename = upload.filename or "import"
