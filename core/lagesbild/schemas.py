@@ -9,6 +9,13 @@ import marshmallow as ma
 from core.privacy import FreeText
 from core.tenants.schemas import KEY
 
+LONG_LABEL = ma.validate.Regexp(
+    r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|T[1-3]))?$", error="Fel format, t.ex. 2024-03, 2024-Q1, 2024-T1, 2024."
+)
+LABEL = ma.validate.Regexp(
+    r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|T[1-3]|W\d{2}))?$", error="Fel format, t.ex. 2024-W11, 2024-03, 2024-Q1, 2024."
+)
+
 TEXT = {"load_default": "", "validate": ma.validate.Length(max=4000)}
 
 
@@ -96,7 +103,7 @@ class CompileSchema(ma.Schema):
     cycle = ma.fields.Integer(metadata={"description": "a cycle's step: with step"})
     step = ma.fields.String(validate=KEY)
     kind = ma.fields.String(validate=ma.validate.OneOf(["monthly", "quarterly", "tertial", "annual"]))
-    label = ma.fields.String(metadata={"description": "2024-03, 2024-Q1, 2024-T1 or 2024"})
+    label = ma.fields.String(validate=LONG_LABEL, metadata={"description": "2024-03, 2024-Q1, 2024-T1 or 2024"})
     area = ma.fields.Integer(load_default=None, allow_none=True)
 
     @ma.validates_schema
@@ -110,8 +117,10 @@ class CompileSchema(ma.Schema):
 
 
 class LagesbildListArgs(ma.Schema):
-    kind = ma.fields.String()
+    kind = ma.fields.String(
+        validate=ma.validate.OneOf(["weekly", "fortnightly", "monthly", "quarterly", "tertial", "annual"])
+    )
     cycle = ma.fields.Integer()
     area = ma.fields.Integer()
-    status = ma.fields.String()
-    label = ma.fields.String()
+    status = ma.fields.String(validate=ma.validate.OneOf(["draft", "compiled", "assessed", "published"]))
+    label = ma.fields.String(validate=LABEL)
