@@ -151,11 +151,12 @@ _OTHER_IDENTITY = {  # once one kind is found, only the other one is looked for
 }
 _TIMESTAMP_AGE = dt.timedelta(days=2 * 365)
 _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")  # a digit doubled, its two digits summed
+# Luhn's sum of a pair of digits, the first doubled (its two digits summed): five lookups check ten digits.
+_LUHN_PAIRS = {f"{a}{b}": (2 * a) // 10 + (2 * a) % 10 + b for a in range(10) for b in range(10)}
 
 
 def _luhn_valid(digits: str) -> bool:
-    return sum(map(int, digits[0::2].translate(_LUHN_DOUBLED) + digits[1::2])) % 10 == 0
+    return sum(_LUHN_PAIRS[digits[i : i + 2]] for i in range(0, 10, 2)) % 10 == 0
 
 
 def _birth_date(century: str | None, yy: str, mm: str, dd: str, plus: bool, today: dt.date) -> dt.date | None:
@@ -198,13 +199,18 @@ def _is_identity_number(match: re.Match[str], today: dt.date) -> bool:
 def _identity_kinds(text: str, today: dt.date) -> set[IdentifierKind]:
     """The kinds of identity numbers in ``text``: one scan, narrowed to the other kind once one is found."""
     found: set[IdentifierKind] = set()
+    rejected: set[str] = set()  # a text repeating one near miss is checked once
     pattern, position = _ANY_IDENTITY, 0
     while len(found) < len(_DAYS) and (match := pattern.search(text, position)) is not None:
-        kind = IdentifierKind.SAMORDNINGSNUMMER if match["dd"] > "60" else IdentifierKind.PERSONNUMMER
+        position = match.start() + 1
+        if match[0] in rejected:
+            continue
         if _is_identity_number(match, today):
+            kind = IdentifierKind.SAMORDNINGSNUMMER if match["dd"] > "60" else IdentifierKind.PERSONNUMMER
             found.add(kind)
             pattern = _OTHER_IDENTITY[kind]
-        position = match.start() + 1
+        else:
+            rejected.add(match[0])
     return found
 
 
