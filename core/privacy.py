@@ -7,8 +7,8 @@ finds identifiers written the ways people write them, also to slip past a filter
 * **Normalisation first.** Unicode NFKC (full-width and mathematical characters become ASCII), every decimal digit
   of any script becomes its ASCII digit, format characters (zero-width space, joiner and non-joiner, word joiner,
   soft hyphen, byte order mark …) are removed, every dash and minus becomes ``-`` and every space (no-break, narrow,
-  thin, tab, newline …) becomes `` ``. Dots, slashes, underscores, dashes and spaces, and short runs of them, then
-  separate the groups of a number alike; parentheses may enclose an area code.
+  thin, tab, newline …) becomes `` ``. Dots, slashes, underscores, dashes and spaces, and runs of up to five of them,
+  then separate the groups of a number alike; parentheses may enclose an area code.
 * **Personnummer and samordningsnummer**: 10 or 12 digits however grouped, as long as the groups follow the parts
   of the number (``81 12 18-9876``, ``1981-12-18-9876``, ``811218 - 9876``, ``811218+9876``). The date must be
   possible (day + 60 for a samordningsnummer; with the century, or the one the ``-``/``+`` implies) and not in the
@@ -17,10 +17,10 @@ finds identifiers written the ways people write them, also to slip past a filter
   (``Logg 202611240835``): people that young are not the subject of EST reports.
 * **Phone numbers** (Swedish): a trunk ``0``, or ``+46``/``0046``/``46`` with an optional ``(0)``, then 7–9 digits,
   written whole (``0701234567``) or grouped as people group them: an area code, then a subscriber number that
-  begins with 1–9, in one group of 5–8 digits or in groups of 2–4 (``070.123.45.67``, ``(08) 123 456 78``,
-  ``+46 (0)70 123 45 67``). Times and dates (``08.15–09.30``, ``01/12 2026``), crime codes (``0393 1201``),
-  decimals and numbers after a slash do not look like that and pass. A 10-digit number that is a valid
-  personnummer is reported as that alone.
+  begins with 1–9, in one group of 5–8 digits or in groups of 2–3, a group of four only after one of three
+  (``070.123.45.67``, ``(08) 123 456 78``, ``+46 (0)70 123 45 67``, ``070-123 4567``). Times and dates
+  (``08.15–09.30``, ``01/12 2026``), crime codes (``0393 1201``), decimals and numbers after a slash or a dash do
+  not look like that and pass. A 10-digit number that is a valid personnummer is reported as that alone.
 * **E-mail addresses**, also with ``(at)``, ``[at]``, ``{at}``, ``<at>``, `` at ``, ``snabel-a`` for ``@``,
   ``(dot)``, `` dot ``, ``punkt`` … for the dot, and spaces around the ``@``.
 * **Vehicle registration plates**, because a plate identifies the vehicle's owner: three letters (not I, Q, V) and
@@ -35,8 +35,8 @@ not try; a heuristic would refuse everyday text about places. Reporters are told
 
 The guard is linear in its input: one pass of normalisation, then a few scans with regular expressions whose
 every repetition is bounded or possessive, so none backtracks over more than a few characters; Python code runs
-only on a candidate, and each kind's scan stops at its first hit. Lengths are checked before it (``FreeText``
-requires a maximum length and checks it first).
+only on a candidate (a candidate repeated is checked once), and each kind's scan stops at its first hit. Lengths
+are checked before it (``FreeText`` requires a maximum length and checks it first).
 
 A refusal names the field and the kind of identifier, never the value, so the value is not echoed into responses
 or logs. ``check_free_text`` checks all fields of a write and raises one :class:`PersonalDataError` (422) before
