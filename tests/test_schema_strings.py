@@ -22,6 +22,13 @@ from core.privacy import FreeText
 from core.tenants.schemas import TenantSpecSchema
 from tests.fixtures.tenant_doc import tenant_doc
 
+
+@pytest.fixture(autouse=True)
+def clean_database() -> Iterator[None]:
+    """These tests only read schemas: nothing to wipe after them."""
+    yield
+
+
 # Loaded by a service rather than as a view's arguments (the checklist comes as a dict inside a draft's body).
 LOADED_BY_SERVICES: list[type[ma.Schema]] = [ChecklistContentSchema]
 # A format: the value must be one of a set, match a pattern, or be a parsed kind of string.
