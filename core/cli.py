@@ -62,14 +62,21 @@ def register_cli(app: Flask) -> None:
     @click.option("--tenant", help="slug of a tenant to add the user to")
     @click.option("--role", type=click.Choice(["reporter", "coordinator", "admin"]), default="reporter")
     def users_create(email: str, password: str, platform_admin: bool | None, tenant: str | None, role: str) -> None:
-        """Create a user (or reset its password), optionally as a member of a tenant."""
+        """Create a user (or reset its password), optionally as a member of a tenant.
+
+        The password must meet the password policy. With --tenant the user joins at once, without an invitation:
+        the operator of the server acts for the platform (tenant admins invite through the API instead)."""
         from core.accounts.seed import ensure_member
         from core.accounts.service import upsert_user
+        from core.errors import DomainError
 
         db = current_session()
-        user = upsert_user(db, email, password, platform_admin=platform_admin)
-        if tenant:
-            ensure_member(db, tenant, user, role)
+        try:
+            user = upsert_user(db, email, password, platform_admin=platform_admin)
+            if tenant:
+                ensure_member(db, tenant, user, role)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
         db.commit()
         click.echo(f"{user.email}: klar")
 

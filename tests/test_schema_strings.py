@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from marshmallow import class_registry
 
+from core.api.fields import PeriodLabel
 from core.checklists.content import ChecklistContentSchema
 from core.privacy import FreeText
 from core.tenants.schemas import TenantSpecSchema
@@ -33,7 +34,7 @@ def clean_database() -> Iterator[None]:
 LOADED_BY_SERVICES: list[type[ma.Schema]] = [ChecklistContentSchema]
 # A format: the value must be one of a set, match a pattern, or be a parsed kind of string.
 FORMAT_VALIDATORS = (ma.validate.OneOf, ma.validate.Regexp, ma.validate.Equal, ma.validate.ContainsOnly)
-FORMAT_FIELDS = (ma.fields.Email, ma.fields.Url, ma.fields.UUID)
+FORMAT_FIELDS = (ma.fields.Email, ma.fields.Url, ma.fields.UUID, PeriodLabel)
 # Secrets are hashed, never stored or shown as text.
 SECRETS = {"password"}
 

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from core.api.fields import PeriodLabel
+from core.cycles import periods
+from core.cycles.periods import LABEL_KINDS, LONG_KINDS, WEEK_KINDS
 from core.privacy import FreeText
 from core.tenants.schemas import KEY
-
-LONG_LABEL = ma.validate.Regexp(
-    r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|T[1-3]))?$", error="Fel format, t.ex. 2024-03, 2024-Q1, 2024-T1, 2024."
-)
-LABEL = ma.validate.Regexp(
-    r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|T[1-3]|W\d{2}))?$", error="Fel format, t.ex. 2024-W11, 2024-03, 2024-Q1, 2024."
-)
 
 TEXT = {"load_default": "", "validate": ma.validate.Length(max=4000)}
 
@@ -102,8 +98,8 @@ class LagesbildSummarySchema(ma.Schema):
 class CompileSchema(ma.Schema):
     cycle = ma.fields.Integer(metadata={"description": "a cycle's step: with step"})
     step = ma.fields.String(validate=KEY)
-    kind = ma.fields.String(validate=ma.validate.OneOf(["monthly", "quarterly", "tertial", "annual"]))
-    label = ma.fields.String(validate=LONG_LABEL, metadata={"description": "2024-03, 2024-Q1, 2024-T1 or 2024"})
+    kind = ma.fields.String(validate=ma.validate.OneOf(LONG_KINDS))
+    label = PeriodLabel(LONG_KINDS)
     area = ma.fields.Integer(load_default=None, allow_none=True)
 
     @ma.validates_schema
@@ -114,13 +110,16 @@ class CompileSchema(ma.Schema):
             raise ma.ValidationError("Krävs med cycle.", "step")
         if "kind" in data and "label" not in data:
             raise ma.ValidationError("Krävs med kind.", "label")
+        if "kind" in data:
+            try:
+                periods.parse(data["label"], (data["kind"],))
+            except periods.InvalidPeriod as error:
+                raise ma.ValidationError(str(error), "label") from error
 
 
 class LagesbildListArgs(ma.Schema):
-    kind = ma.fields.String(
-        validate=ma.validate.OneOf(["weekly", "fortnightly", "monthly", "quarterly", "tertial", "annual"])
-    )
+    kind = ma.fields.String(validate=ma.validate.OneOf(WEEK_KINDS + LONG_KINDS))
     cycle = ma.fields.Integer()
     area = ma.fields.Integer()
     status = ma.fields.String(validate=ma.validate.OneOf(["draft", "compiled", "assessed", "published"]))
-    label = ma.fields.String(validate=LABEL)
+    label = PeriodLabel(LABEL_KINDS)
