@@ -17,11 +17,6 @@ from core.tenancy import current_session, tenant_context
 blp = Blueprint("jobs", __name__, url_prefix=f"{API_PREFIX}/jobs", description="Long-running work")
 
 
-class ProgressSchema(ma.Schema):
-    done = ma.fields.Integer()
-    total = ma.fields.Integer(allow_none=True)
-
-
 class JobSchema(ma.Schema):
     id = ma.fields.String()
     status = ma.fields.String(metadata={"description": "queued | started | finished | failed"})
