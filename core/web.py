@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template_string, request, session, url_for
+from flask import Blueprint, g, redirect, render_template_string, request, url_for
 
-from core.accounts.auth import login_session
+from core.accounts.auth import login_session, logout_session
 from core.accounts.service import authenticate
 from core.tenancy import current_session
 
@@ -52,5 +52,5 @@ def login():
 
 @blp.route("/logout", methods=["POST"])
 def logout():
-    session.clear()
+    logout_session()
     return redirect(url_for("web.index"))

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, func, select
 
 from core.accounts.seed import ensure_member
 from core.accounts.service import upsert_user
@@ -66,6 +67,16 @@ class Api:
             if job["status"] in ("finished", "failed") or time.monotonic() > deadline:
                 return job
             time.sleep(0.1)
+
+
+def count_all(app: Flask, *models: type) -> dict[str, int]:
+    """Rows of each model across every tenant, counted as the schema owner (whom the row-level security policies
+    admit to every row; the application role sees none without a tenant)."""
+    engine = create_engine(app.config["EST"].migration_database_url)
+    with engine.connect() as connection:
+        counts = {m.__name__: connection.scalar(select(func.count()).select_from(m)) for m in models}
+    engine.dispose()
+    return counts
 
 
 TENANT_RULE = re.compile(r"^/api/v1/tenants/<slug>/(?P<rest>.+)$")

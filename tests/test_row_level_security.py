@@ -19,10 +19,7 @@ def app_role_engine(settings, real_services: bool):
 
 
 def _tenant_ids(connection) -> dict[str, int]:
-    connection.execute(text("select set_config('est.bypass', 'on', true)"))
-    rows = connection.execute(text("select slug, id from tenants")).all()
-    connection.execute(text("select set_config('est.bypass', '', true)"))
-    return dict(rows)
+    return dict(connection.execute(text("select slug, id from tenants")).all())
 
 
 def test_the_application_role_is_not_the_owner_and_cannot_bypass(app_role_engine) -> None:
@@ -64,17 +61,17 @@ def test_with_no_tenant_set_raw_sql_sees_nothing(api: Api, app_role_engine) -> N
             assert connection.execute(text(f"select count(*) from {table}")).scalar() == 0, table
 
 
-def test_the_app_refuses_connections_on_which_the_bypass_is_on_by_default(settings, real_services: bool) -> None:
+def test_the_app_refuses_to_run_as_the_owner_of_the_tables(settings, real_services: bool) -> None:
     from core.db import refuse_privileged_role
 
     if not real_services:
         pytest.skip("row-level security is a PostgreSQL feature")
-    engine = create_engine(settings.database_url, connect_args={"options": "-c est.bypass=on"})
+    owner = create_engine(settings.migration_database_url)
     try:
-        with pytest.raises(RuntimeError, match=r"est\.bypass"):
-            refuse_privileged_role(engine)
+        with pytest.raises(RuntimeError, match="owner"):
+            refuse_privileged_role(owner)
     finally:
-        engine.dispose()
+        owner.dispose()
     plain = create_engine(settings.database_url)
     refuse_privileged_role(plain)  # the plain application role is fine
     plain.dispose()

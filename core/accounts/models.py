@@ -30,19 +30,26 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(200))
+    # Never loaded: the application role cannot read it (migration 0006); est writes it, and checks a password
+    # through ``core.accounts.service.authenticate``.
+    password_hash: Mapped[str] = mapped_column(String(200), deferred=True, deferred_raiseload=True)
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ApiToken(Base):
+    """A credential: an API token (``kind`` "token") or a web session ("session"). Deleting the row ends it."""
+
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # SHA-256 of the token: tokens are 256-bit random, so a fast hash is enough and lookups stay O(1).
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="token", server_default="token")
+    name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # SHA-256 of the secret: secrets are 256-bit random, so a fast hash is enough and lookups stay O(1). The
+    # application role cannot read it (migration 0006): lookups go through ``est_credential``.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, deferred=True, deferred_raiseload=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
