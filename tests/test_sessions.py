@@ -75,11 +75,11 @@ def test_users_list_and_revoke_only_their_own_tokens(api: Api) -> None:
     theirs = api.user("annan@alfa.test", tenant="alfa", role="admin")
     named = api.post(TOKENS, json={"email": "admin@alfa.test", "password": PASSWORD, "name": "Skript"})
     assert named.status_code == 201
-    listed = api.get(TOKENS, mine).get_json()
+    listed = api.get(TOKENS, mine).get_json()["items"]
     assert [t["name"] for t in listed] == ["Skript", None]
     assert listed[1]["last_used_at"] is not None and listed[0]["last_used_at"] is None
     assert "token" not in listed[0]
-    their_ids = [t["id"] for t in api.get(TOKENS, theirs).get_json()]
+    their_ids = [t["id"] for t in api.get(TOKENS, theirs).get_json()["items"]]
     assert not {t["id"] for t in listed} & set(their_ids)
     assert api.request("DELETE", f"{TOKENS}/{their_ids[0]}", mine).status_code == 404
     assert api.get(ME, theirs).status_code == 200
@@ -101,6 +101,6 @@ def test_last_use_is_written_at_most_once_a_minute(api: Api) -> None:
     assert USE_RESOLUTION == timedelta(minutes=1)
     api.onboard("alfa")
     token = api.user("admin@alfa.test", tenant="alfa", role="admin")
-    first = api.get(TOKENS, token).get_json()[0]["last_used_at"]
+    first = api.get(TOKENS, token).get_json()["items"][0]["last_used_at"]
     assert api.get("/api/v1/tenants/alfa/areas", token).status_code == 200
-    assert api.get(TOKENS, token).get_json()[0]["last_used_at"] == first
+    assert api.get(TOKENS, token).get_json()["items"][0]["last_used_at"] == first

@@ -61,18 +61,12 @@ def create_token(data: dict):
 
 @blp.route("/tokens", methods=["GET"])
 @authenticated
-@blp.response(200, TokenInfoSchema(many=True))
-def list_tokens():
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(TokenInfoSchema))
+def list_tokens(args: dict):
     """The caller's own unexpired API tokens, newest first, with their names and last use."""
-    return (
-        current_session()
-        .scalars(
-            select(ApiToken)
-            .where(ApiToken.user_id == g.user.id, ApiToken.kind == TOKEN, ApiToken.expires_at > utcnow())
-            .order_by(ApiToken.id.desc())
-        )
-        .all()
-    )
+    own = ApiToken.user_id == g.user.id, ApiToken.kind == TOKEN, ApiToken.expires_at > utcnow()
+    return paginate(select(ApiToken).where(*own).order_by(ApiToken.id.desc()), args)
 
 
 @blp.route("/tokens/<int:token_id>", methods=["DELETE"])
