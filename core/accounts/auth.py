@@ -43,7 +43,7 @@ def logout_session() -> None:
     session.clear()
     if g.get("credential_kind") == SESSION:
         db = current_session()
-        revoke_credential(db, g.user.id, db.info["est_credential"][0])
+        revoke_credential(db, g.user.id, db.info["est_credential"][0], SESSION)
         db.commit()
 
 

@@ -75,9 +75,8 @@ def list_tokens(args: dict):
 def revoke_token(token_id: int):
     """Revoke one of the caller's own API tokens (404 for anybody else's)."""
     db = current_session()
-    if db.scalar(select(ApiToken.kind).where(ApiToken.id == token_id, ApiToken.user_id == g.user.id)) != TOKEN:
+    if not revoke_credential(db, g.user.id, token_id, TOKEN):
         raise NotFound("Hittades inte.")
-    revoke_credential(db, g.user.id, token_id)
     db.commit()
 
 

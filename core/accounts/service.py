@@ -11,12 +11,13 @@ import base64
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.low_level import hash_secret
-from sqlalchemy import Integer, Row, Select, bindparam, column, delete, func, select, true
+from sqlalchemy import FromClause, Integer, Row, Select, Subquery, bindparam, column, delete, func, select, true
 from sqlalchemy.orm import Session
 
 from core.accounts.models import ApiToken, Membership, User
@@ -111,10 +112,10 @@ def set_password(session: Session, user: User, password: str) -> None:
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
 
 
-def revoke_credential(session: Session, user_id: int, credential_id: int) -> bool:
-    """End one token or session of ``user_id`` (whether it was one of theirs)."""
-    result = session.execute(delete(ApiToken).where(ApiToken.id == credential_id, ApiToken.user_id == user_id))
-    return result.rowcount > 0
+def revoke_credential(session: Session, user_id: int, credential_id: int, kind: str) -> bool:
+    """End one token or session of ``user_id``: whether it was one of theirs, of that kind."""
+    mine = ApiToken.id == credential_id, ApiToken.user_id == user_id, ApiToken.kind == kind
+    return session.execute(delete(ApiToken).where(*mine)).rowcount > 0
 
 
 def upsert_user(session: Session, email: str, password: str, *, platform_admin: bool | None = None) -> User:
@@ -156,7 +157,7 @@ _USER_COLUMNS = tuple(c for c in User.__table__.columns if c.key != "password_ha
 _CREDENTIAL_COLUMNS = (column("id", Integer), column("user_id", Integer), column("last_used_at", UTCDateTime()))
 
 
-def _credential(dialect: str):
+def _credential(dialect: str) -> FromClause:
     """The unexpired credential with digest ``:digest`` and kind ``:kind`` (id, user_id, last_used_at)."""
     if dialect == "postgresql":
         call = func.est_credential(bindparam("digest"), bindparam("kind"))
@@ -170,7 +171,9 @@ def _credential(dialect: str):
     )
 
 
+@cache
 def _credential_user(dialect: str) -> Select:
+    """The active user of the credential (``token_parameters``), with its id and last use: one statement."""
     credential = _credential(dialect)
     return (
         select(*_USER_COLUMNS, credential.c.id.label("credential_id"), credential.c.last_used_at.label("used_at"))
@@ -179,15 +182,9 @@ def _credential_user(dialect: str) -> Select:
     )
 
 
-_STATEMENTS: dict[tuple[str, str], Select] = {}
-
-
-def _cached(dialect: str, what: str) -> Select:
-    key = (dialect, what)
-    if key not in _STATEMENTS:
-        statement = _credential_user(dialect)
-        _STATEMENTS[key] = statement if what == "plain" else statement.subquery("credential_user")
-    return _STATEMENTS[key]
+@cache
+def _credential_user_joinable(dialect: str) -> Subquery:
+    return _credential_user(dialect).subquery("credential_user")
 
 
 def token_parameters(secret: str, kind: str = TOKEN) -> dict[str, Any]:
@@ -198,7 +195,7 @@ def token_parameters(secret: str, kind: str = TOKEN) -> dict[str, Any]:
 def with_token_user(statement: Select, dialect: str) -> Select:
     """``statement`` (one row, platform tables) with the columns of the active user of an unexpired token
     (``token_parameters``) as ``user_*``, NULL when there is none: authenticating costs no round trip of its own."""
-    joined = _cached(dialect, "joined")
+    joined = _credential_user_joinable(dialect)
     columns = (c.label(f"user_{c.key}") for c in joined.c)
     return statement.add_columns(*columns).outerjoin(joined, true())
 
@@ -216,7 +213,7 @@ def user_from(session: Session, row: Row, prefix: str = "") -> User | None:
 def user_for_credential(session: Session, secret: str, kind: str = TOKEN) -> User | None:
     """The active user of an unexpired token or session (one plain statement)."""
     dialect = session.get_bind().dialect.name
-    row = session.connection().execute(_cached(dialect, "plain"), token_parameters(secret, kind)).first()
+    row = session.connection().execute(_credential_user(dialect), token_parameters(secret, kind)).first()
     return None if row is None else user_from(session, row)
 
 

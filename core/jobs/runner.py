@@ -121,6 +121,7 @@ def run_job(job_id: str) -> Any:
     app = job_app()
     in_worker = bool(app.config["EST"].redis_url)
     with app.app_context():
+        # Its own Session: the job's runs as the job's tenant from its first transaction on.
         with app.extensions["est.sessionmaker"]() as session:
             owner = job_tenant(session, job_id)
         if owner is None:
@@ -130,6 +131,7 @@ def run_job(job_id: str) -> Any:
 
 
 def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
+    """Run the job, as its tenant already set; a failure is recorded (and raised again on a worker, to retry)."""
     db = app_session()
     job = db.get(Job, job_id)
     if job.status == "finished":
