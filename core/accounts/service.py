@@ -101,15 +101,20 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if user is None or not user.active:
         return None
     if _hasher.check_needs_rehash(candidate):
-        user.password_hash = hash_password(password)
+        _store_password(session, user.id, password)
     return user
 
 
 def set_password(session: Session, user: User, password: str) -> None:
     """THE way a password is set (a reset or a change): every token and web session of the user ends with it."""
-    user.password_hash = hash_password(password)
     session.flush()
+    _store_password(session, user.id, password)
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+def _store_password(session: Session, user_id: int, password: str) -> None:
+    users = User.__table__
+    session.execute(users.update().where(users.c.id == user_id).values(password_hash=hash_password(password)))
 
 
 def revoke_credential(session: Session, user_id: int, credential_id: int, kind: str) -> bool:
@@ -124,7 +129,7 @@ def upsert_user(session: Session, email: str, password: str, *, platform_admin: 
     email = normalise_email(email)
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
-        user = User(email=email, password_hash="", is_platform_admin=False)
+        user = User(email=email, is_platform_admin=False)
         session.add(user)
     set_password(session, user, password)
     if platform_admin is not None:
@@ -142,18 +147,18 @@ def issue_credential(
     session: Session, user: User, kind: str, ttl: timedelta, name: str | None = None
 ) -> tuple[str, ApiToken]:
     """A new token or session for ``user``: returns its secret (shown once, stored only as a digest) and row."""
-    secret = secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, kind=kind, name=name, token_hash=digest(secret), expires_at=utcnow() + ttl)
-    session.add(row)
-    session.flush()
-    return secret, row
+    secret, now, table = secrets.token_urlsafe(32), utcnow(), ApiToken.__table__
+    values = {"user_id": user.id, "kind": kind, "name": name, "created_at": now, "expires_at": now + ttl}
+    insert = table.insert().values({**values, "token_hash": digest(secret)}).returning(table.c.id)
+    values["id"] = session.execute(insert).scalar_one()
+    return secret, attach(session, ApiToken, {**values, "last_used_at": None})
 
 
 def issue_token(session: Session, user: User, ttl_days: int, name: str | None = None) -> tuple[str, ApiToken]:
     return issue_credential(session, user, TOKEN, timedelta(days=ttl_days), name)
 
 
-_USER_COLUMNS = tuple(c for c in User.__table__.columns if c.key != "password_hash")
+_USER_COLUMNS = tuple(User.__mapper__.columns)
 _CREDENTIAL_COLUMNS = (column("id", Integer), column("user_id", Integer), column("last_used_at", UTCDateTime()))
 
 
