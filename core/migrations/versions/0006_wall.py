@@ -83,9 +83,11 @@ def upgrade() -> None:
         create_policies(table)
     enable_tenant_rls("jobs", platform_rows=True)
     for signature, (returns, body) in FUNCTIONS.items():
+        # PL/pgSQL keeps each body's plan for the connection (a SQL function is planned at every call, and
+        # est_credential runs on every token request).
         op.execute(
-            f"CREATE FUNCTION {signature} RETURNS {returns} LANGUAGE sql STABLE SECURITY DEFINER "
-            f"SET search_path = public, pg_temp AS $$ {body} $$"
+            f"CREATE FUNCTION {signature} RETURNS {returns} LANGUAGE plpgsql STABLE SECURITY DEFINER "
+            f"SET search_path = public, pg_temp AS $$ #variable_conflict use_column\n BEGIN RETURN QUERY {body}; END $$"
         )
 
 
