@@ -35,8 +35,8 @@ def test_a_cookie_replayed_after_logout_is_refused(api: Api) -> None:
 def test_web_logout_ends_the_session_too(api: Api) -> None:
     api.onboard("alfa")
     api.user("admin@alfa.test", tenant="alfa", role="admin")
-    _, cookie = _login(api)
-    api.client.post("/logout")
+    csrf, cookie = _login(api)
+    assert api.client.post("/logout", data={"csrf": csrf}).status_code == 302
     api.client.set_cookie("session", cookie)
     assert api.get(ME).status_code == 401
 

@@ -38,7 +38,7 @@ class TokenInfoSchema(ma.Schema):
 
 class PasswordChangeSchema(ma.Schema):
     current_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=1024))
-    new_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=10, max=1024))
+    new_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=1024))
 
 
 class SessionSchema(ma.Schema):
