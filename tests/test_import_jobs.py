@@ -18,7 +18,7 @@ from core.jobs.models import Job
 from core.reports import importer
 from core.reports.models import ReportImport
 from core.tenancy import current_session, tenant_context
-from tests.helpers import Api
+from tests.helpers import Api, owner_connection
 from tests.test_import import _csv, _rows, _upload
 from tests.test_jobs import _tenant_id
 
@@ -91,7 +91,7 @@ def test_a_finished_or_refused_import_keeps_no_upload(app, api: Api) -> None:
 
 def _recorded(app, tenant: int, function: str, owner: str | None, status: str, **arguments) -> str:
     job_id = str(uuid.uuid4())
-    with app.app_context():
+    with app.app_context(), tenant_context(tenant):
         db = current_session()
         db.add(Job(id=job_id, tenant_id=tenant, function=function, arguments=arguments, status=status, owner=owner))
         db.commit()
@@ -128,9 +128,8 @@ def test_jobs_left_by_a_dead_process_are_failed_at_start_up_and_their_uploads_de
 
     assert sorted(runner.fail_abandoned(app)) == sorted([crashed, waiting])
 
-    with app.app_context():
-        db = current_session()
-        status = {job.id: (job.status, job.error) for job in db.scalars(select(Job))}
+    with owner_connection(app) as connection:
+        status = {job.id: (job.status, job.error) for job in connection.execute(select(Job.id, Job.status, Job.error))}
     assert status[crashed][0] == status[waiting][0] == "failed" and "Avbrutet" in status[crashed][1]
     assert status[running][0] == "started" and status[on_rq][0] == "queued"
     assert _uploads(app, alfa) == {lost_a: b"", kept: _csv(_rows(3))}
@@ -151,6 +150,7 @@ def test_the_upload_is_deleted_when_the_import_fails_for_good(app, api: Api, mon
     job_id = _recorded(app, alfa, "core.reports.importer:run_import", None, "queued", import_id=upload)
     with app.app_context():
         runner.run_job(job_id)
+    with app.app_context(), tenant_context(alfa):
         job = current_session().get(Job, job_id)
         assert (job.status, job.error) == ("failed", "RuntimeError")
     assert _uploads(app, alfa) == {upload: b""}
@@ -164,7 +164,7 @@ def test_a_deterministic_failure_is_not_retried_an_unexpected_one_is_until_the_l
     monkeypatch.setitem(app.config, "EST", replace(app.config["EST"], redis_url="redis://as-on-a-worker"))
     refused = _recorded(app, alfa, "tests.job_functions:refuse", None, "queued")
     exploding = _recorded(app, alfa, "tests.job_functions:explode", None, "queued")
-    with app.app_context():
+    with app.app_context(), tenant_context(alfa):
         assert runner.run_job(refused) is None  # returned: rq does not retry
         for _ in range(runner.RETRIES):
             with pytest.raises(ValueError):  # raised: rq retries

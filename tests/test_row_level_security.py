@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from core.migrations.versions import TENANT_TABLES
-from tests.helpers import Api
+from tests.helpers import Api, owner_connection
 
 
 @pytest.fixture
@@ -39,17 +39,12 @@ def test_raw_sql_with_tenant_a_set_returns_none_of_b(api: Api, app_role_engine) 
     api.onboard("beta")
     api.user("rapportor@alfa.test", tenant="alfa")
     api.user("rapportor@beta.test", tenant="beta")
+    with owner_connection(api.app) as owner:
+        # Not vacuous: these tables hold rows of both tenants, so seeing none of beta's proves the wall.
+        both = {t for t in TENANT_TABLES if owner.scalar(text(f"select count(distinct tenant_id) from {t}")) == 2}
+    assert {"areas", "organisations", "reporter_functions", "groups", "memberships", "cycles"} <= both, both
     with app_role_engine.begin() as connection:
         ids = _tenant_ids(connection)
-        # Not vacuous: these tables hold rows of both tenants, so seeing none of beta's proves the wall.
-        connection.execute(text("select set_config('est.bypass', 'on', true)"))
-        both = {
-            t
-            for t in TENANT_TABLES
-            if connection.execute(text(f"select count(distinct tenant_id) from {t}")).scalar() == 2
-        }
-        connection.execute(text("select set_config('est.bypass', '', true)"))
-        assert {"areas", "organisations", "reporter_functions", "groups", "memberships", "cycles"} <= both, both
         connection.execute(text("select set_config('est.tenant_id', :t, true)"), {"t": str(ids["alfa"])})
         for table in TENANT_TABLES:
             seen = set(connection.execute(text(f"select tenant_id from {table}")).scalars())
@@ -65,23 +60,17 @@ def test_raw_sql_with_tenant_a_set_returns_none_of_b(api: Api, app_role_engine) 
 
 def test_with_no_tenant_set_raw_sql_sees_nothing(api: Api, app_role_engine) -> None:
     api.onboard("alfa")
-    with app_role_engine.connect() as connection:
+    with owner_connection(api.app) as owner:
         for table in ("areas", "organisations", "groups", "cycles"):  # not vacuous: alfa has rows in these
-            connection.execute(text("select set_config('est.bypass', 'on', true)"))
-            assert connection.execute(text(f"select count(*) from {table}")).scalar() > 0, table
-            connection.execute(text("select set_config('est.bypass', '', true)"))
+            assert owner.scalar(text(f"select count(*) from {table}")) > 0, table
+    with app_role_engine.connect() as connection:
         for table in TENANT_TABLES:
             assert connection.execute(text(f"select count(*) from {table}")).scalar() == 0, table
 
 
-# Tables with a tenant_id that the ORM treats as platform tables (their rows may have no tenant), walled all the same.
-PLATFORM_TABLES_WITH_TENANT = {"jobs": "a job may belong to no tenant; a tenant's jobs hold its results"}
-
-
 def test_every_tenant_table_is_walled(app_role_engine) -> None:
-    """Meta-test, on the live catalogue: every table with a tenant_id is in TENANT_TABLES (or a named platform
-    table), and each, platform tables included, has row-level security enabled and forced with the
-    tenant_wall policy on est.tenant_id."""
+    """Meta-test, on the live catalogue: the tables with a tenant_id are exactly TENANT_TABLES, and each has
+    row-level security enabled and forced with the tenant_wall policy on est.tenant_id."""
     with app_role_engine.connect() as connection:
         with_tenant = set(connection.execute(text(
             "select table_name from information_schema.columns where table_schema = 'public' "
@@ -95,7 +84,7 @@ def test_every_tenant_table_is_walled(app_role_engine) -> None:
             "select tablename, qual || ' / ' || with_check from pg_policies "
             "where schemaname = 'public' and policyname = 'tenant_wall'"
         )).all())  # fmt: skip
-    assert with_tenant - set(PLATFORM_TABLES_WITH_TENANT) == set(TENANT_TABLES)
+    assert with_tenant == set(TENANT_TABLES)
     assert with_tenant <= walled, with_tenant - walled
     assert set(policies) == with_tenant
     assert all(p.count("est.tenant_id") == 2 for p in policies.values()), policies

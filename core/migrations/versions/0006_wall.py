@@ -63,9 +63,9 @@ FUNCTIONS = {
 
 
 def _earlier_tables() -> tuple[str, ...]:
-    from core.migrations import versions  # lists them across migrations (imported late: it imports this module)
+    from core.migrations.versions import tenant_tables  # imported late: it imports this module
 
-    return tuple(t for t in versions.TENANT_TABLES if t not in TENANT_TABLES)
+    return tenant_tables(before="0006")
 
 
 # Only this migration's own addition: TENANT_TABLES (every table under the wall) then includes ``jobs``.

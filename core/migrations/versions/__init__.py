@@ -6,12 +6,16 @@ import importlib
 from pathlib import Path
 
 
-def _tenant_tables() -> tuple[str, ...]:
+def tenant_tables(before: str | None = None) -> tuple[str, ...]:
+    """The tables under row-level security, as the migrations numbered below ``before`` (all: ``None``) left them: a
+    migration that acts on every earlier table must not see the tables later migrations add."""
     tables: list[str] = []
     for path in sorted(Path(__file__).parent.glob("[0-9]*.py")):
+        if before is not None and path.stem >= before:
+            break
         module = importlib.import_module(f"{__name__}.{path.stem}")
         tables.extend(getattr(module, "TENANT_TABLES", ()))
     return tuple(tables)
 
 
-TENANT_TABLES = _tenant_tables()
+TENANT_TABLES = tenant_tables()
