@@ -17,11 +17,12 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     from core.api import API_PREFIX, init_api
     from core.api.access import assert_every_view_declares_access
     from core.cli import register_cli
+    from core.redacted_log import EstFlask
     from core.registry.manager import build_plugin_manager
     from core.web import blp as web_blp
 
     settings = settings or Settings.from_env()
-    app = Flask("est", instance_path=settings.instance_path, instance_relative_config=True)
+    app = EstFlask("est", instance_path=settings.instance_path, instance_relative_config=True)
     app.config["EST"] = settings
     app.config["SECRET_KEY"] = settings.secret_key
     app.config["SESSION_COOKIE_HTTPONLY"] = True

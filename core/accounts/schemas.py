@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from core.accounts.models import Role
+from core.api.fields import Integer
 
 
 class CredentialsSchema(ma.Schema):
@@ -28,14 +29,14 @@ class MeMembershipSchema(ma.Schema):
 
 
 class MeSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     email = ma.fields.Email()
     is_platform_admin = ma.fields.Boolean()
     memberships = ma.fields.List(ma.fields.Nested(MeMembershipSchema))
 
 
 class MemberSchema(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     email = ma.fields.Email(required=True)
     role = ma.fields.String(required=True, validate=ma.validate.OneOf([r.value for r in Role]))
     organisation = ma.fields.String(allow_none=True, metadata={"description": "organisation key"})

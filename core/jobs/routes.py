@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.accounts.models import Membership, Role
 from core.api import API_PREFIX
 from core.api.access import authenticated
+from core.api.fields import Integer
 from core.errors import NotFound
 from core.jobs.models import Job
 from core.tenancy import current_session, tenant_context
@@ -18,8 +19,8 @@ blp = Blueprint("jobs", __name__, url_prefix=f"{API_PREFIX}/jobs", description="
 
 
 class ProgressSchema(ma.Schema):
-    done = ma.fields.Integer()
-    total = ma.fields.Integer(allow_none=True)
+    done = Integer()
+    total = Integer(allow_none=True)
 
 
 class JobSchema(ma.Schema):
@@ -29,7 +30,7 @@ class JobSchema(ma.Schema):
     progress = ma.fields.Method("_progress", metadata={"description": "{done, total}"})
     result = ma.fields.Raw(allow_none=True)
     error = ma.fields.String(allow_none=True)
-    attempts = ma.fields.Integer()
+    attempts = Integer()
     created_at = ma.fields.DateTime()
     started_at = ma.fields.DateTime(allow_none=True)
     finished_at = ma.fields.DateTime(allow_none=True)
