@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from core.api.fields import pattern_up_to
 from core.reports import service as report_service
 from tests.helpers import Api
 
@@ -51,18 +53,31 @@ def test_an_integer_query_parameter_out_of_range_is_the_parameters_error(api: Ap
     _refused(api.get(f"{REPORTS}?{query}", admin), 422, query.split("=")[0])
 
 
-@pytest.mark.parametrize("report_id", [str(2**31), str(10**18 - 1), str(HUGE), "9" * 5000])
+@pytest.mark.parametrize("report_id", [str(2**31), "2147483650", "3000000000", str(HUGE), "9" * 5000])
 def test_an_id_beyond_the_columns_range_is_not_found(api: Api, admin: str, report_id: str) -> None:
     assert api.get(f"{REPORTS}/{report_id}", admin).status_code == 404
     patched = api.request("PATCH", f"{REPORTS}/{report_id}", admin, json={"severity": 2})
     assert patched.status_code == 404
 
 
+@pytest.mark.parametrize("limit", [0, 7, 10, 99, 100, 4711])
+def test_the_id_pattern_matches_exactly_the_numbers_up_to_its_limit(limit: int) -> None:
+    pattern = re.compile(f"(?:{pattern_up_to(limit)})")
+    assert [n for n in range(limit * 10 + 11) if pattern.fullmatch(str(n))] == list(range(limit + 1))
+
+
+def test_ids_up_to_the_columns_range_are_looked_up(api: Api, admin: str) -> None:
+    pattern = re.compile(f"(?:{pattern_up_to(2**31 - 1)})")
+    assert all(pattern.fullmatch(str(n)) for n in (1_999_999_999, 2_147_483_639, 2**31 - 1))
+    assert not any(pattern.fullmatch(str(n)) for n in (2**31, 2_147_483_650, 2_200_000_000, 3 * 10**9))
+    assert api.get(f"{REPORTS}/{2**31 - 1}", admin).status_code == 404
+
+
 def test_the_document_states_the_bounds(api: Api) -> None:
     document = api.get("/api/v1/openapi.json").get_json()
     report = document["paths"]["/api/v1/tenants/{slug}/reports/{report_id}"]
     (report_id,) = [p for p in report["parameters"] if p["name"] == "report_id"]
-    assert report_id["schema"]["maximum"] == 10**18 - 1
+    assert report_id["schema"]["maximum"] == 2**31 - 1
     assert document["components"]["schemas"]["ReportIn"]["properties"]["area"]["maximum"] == 2**31 - 1
 
 

@@ -17,7 +17,6 @@ from werkzeug.routing import IntegerConverter
 
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
-ID_MAX = 10**18 - 1
 
 
 class Integer(ma.fields.Integer):
@@ -40,16 +39,28 @@ class Integer(ma.fields.Integer):
         return super()._validated(value)
 
 
-class IdConverter(IntegerConverter):
-    """``<int:…>`` in every route, at most 18 digits. Flask's own converter passes any number of digits on to the
-    query, and SQLite cannot bind one beyond 64 bits (a 500). Every number of 18 digits fits the 64-bit integers both
-    databases compare an id column with, so a lookup simply finds no row (404); a longer one matches no route (404).
-    Bounding by the pattern rather than by ``max`` keeps it a 404 for every method: a value the converter refuses
-    would make werkzeug answer 405 for the methods of other rules with the same path."""
+def pattern_up_to(limit: int) -> str:
+    """A regular expression for the decimal numbers 0 … ``limit``: shorter numbers, then, digit by digit, the
+    numbers of ``limit``'s length that are smaller at that digit, then ``limit`` itself."""
+    digits = str(limit)
+    alternatives = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for position, digit in enumerate(digits):
+        lowest = 1 if position == 0 and len(digits) > 1 else 0
+        if int(digit) > lowest:
+            rest = len(digits) - position - 1
+            alternatives.append(f"{digits[:position]}[{lowest}-{int(digit) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
+    return "|".join([*alternatives, digits])
 
-    regex = r"\d{1,18}"
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route, 0 … ``INT_MAX``: an id beyond the column's range names no row, so its URL is
+    simply a 404 (Flask's own converter passes any number on to the query, which fails on either database). The bound
+    is in the pattern rather than in ``max``: werkzeug answers a value its converter refuses with 405 when a rule of
+    another method has the same path."""
+
+    regex = f"(?:{pattern_up_to(INT_MAX)})"
 
 
 def id_parameter_schema(_converter: IdConverter) -> dict[str, Any]:
     """The OpenAPI schema of an ``<int:…>`` path parameter."""
-    return {"type": "integer", "minimum": 0, "maximum": ID_MAX}
+    return {"type": "integer", "minimum": 0, "maximum": INT_MAX}
