@@ -7,10 +7,14 @@ import logging
 import re
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.api.fields import pattern_up_to
+from core.jobs import enqueue
 from core.reports import service as report_service
+from core.tenancy import current_session
+from core.tenants.models import Tenant
 from tests.helpers import Api
 
 REPORTS = "/api/v1/tenants/alfa/reports"
@@ -128,3 +132,22 @@ def test_a_500_logs_neither_parameters_nor_messages(
     assert "sqlalchemy.exc.IntegrityError" in logged and "failing" in logged  # the type and the stack are there
     assert secret not in logged and "argon2" not in logged and "Failing row" not in logged
     assert api.app.extensions["est.engine"].hide_parameters
+
+
+SECRET = "".join(["hemlig", "@example.se"])  # not spelt out where the stack shows source lines
+
+
+def failing_job(_context: object) -> None:
+    raise ValueError(SECRET)
+
+
+def test_a_failing_job_logs_its_type_not_its_message(
+    app, api: Api, admin: str, real_services: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    if real_services:
+        pytest.skip("the job runs, and logs, in the worker's process")
+    with app.app_context(), caplog.at_level(logging.INFO):
+        tenant_id = current_session().scalar(select(Tenant.id).where(Tenant.slug == "alfa"))
+        enqueue(failing_job, tenant=tenant_id)
+    assert "ValueError" in caplog.text and "failing_job" in caplog.text
+    assert SECRET not in caplog.text

@@ -14,6 +14,7 @@ from sqlalchemy import update
 
 from core.db import app_session, utcnow
 from core.jobs.models import Job
+from core.redacted_log import redacted_trace
 from core.tenancy import tenant_context
 
 log = logging.getLogger(__name__)
@@ -129,7 +130,7 @@ def run_job(job_id: str) -> Any:
             return result
         except Exception as error:
             db.rollback()
-            log.exception("job %s failed", job_id)
+            log.error("job %s failed\n%s", job_id, redacted_trace(error))
             job = db.get(Job, job_id)
             job.status, job.error, job.finished_at = "failed", _describe(error), utcnow()
             job.done, job.total = context.done, context.total
