@@ -60,18 +60,24 @@ class Tally:
 
 
 class Caller:
-    """The tenant admin the fuzzer acts as; its own membership is never deleted or demoted, and its token is
-    minted again should a fuzzed request under ``/auth/`` have revoked it."""
+    """The tenant admin the fuzzer acts as. Its own membership is never deleted or demoted and its own token never
+    revoked (where ``GET /api/v1/auth/tokens`` lists it); should a fuzzed request under ``/auth/`` still have ended
+    its token, a new one is minted."""
 
     def __init__(self, api: Api) -> None:
         self.api = api
         self.token = api.user(ADMIN, tenant=SLUG, role="admin")
         members = api.get(f"/api/v1/tenants/{SLUG}/members", self.token).get_json()["items"]
         self.membership_id = next(m["id"] for m in members if m["email"] == ADMIN)
+        tokens = api.get("/api/v1/auth/tokens", self.token)
+        items = tokens.get_json().get("items") if tokens.status_code == 200 else None
+        self.token_id = max(item["id"] for item in items) if items else None  # the caller's only token
 
     def protects(self, case: schemathesis.Case) -> bool:
-        own = case.path_parameters or {}
-        return case.method in ("DELETE", "PATCH") and own.get("member_id") == self.membership_id
+        ids = set((case.path_parameters or {}).values())
+        own_membership = case.method in ("DELETE", "PATCH") and self.membership_id in ids and "member" in case.path
+        own_token = case.method == "DELETE" and case.path.startswith("/api/v1/auth/tokens") and self.token_id in ids
+        return own_membership or own_token
 
     def keep_authenticated(self, case: schemathesis.Case) -> None:
         if (
