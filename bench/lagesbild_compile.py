@@ -546,8 +546,9 @@ def est_statistics(tenant_id: int, monday: date, clock: SqlClock | None = None) 
     (and its ``set_config``) begins with loading the tenant, as in the job, before the timed part. It ends with a
     commit, as the job's does (a rollback would also make psycopg forget its prepared statements)."""
     from core.cycles import periods
+    from core.cycles.periods import week_span
     from core.db import new_session
-    from core.lagesbild.service import Scope, statistics_for, week_span
+    from core.lagesbild.service import Scope, statistics_for
     from core.tenancy import tenant_context
     from core.tenants.models import Tenant
 
@@ -567,8 +568,9 @@ def est_breakdown(tenant_id: int, monday: date) -> dict[str, float]:
     """``statistics_for``'s parts timed one by one (the same calls it makes): the one read (the period's reports
     and the comparison counts) with row handling, and ``compile_statistics`` (pure Python)."""
     from core.cycles import periods
+    from core.cycles.periods import comparison_spans, week_span
     from core.db import new_session
-    from core.lagesbild.service import CURRENT, Scope, _read, comparison_spans, week_span
+    from core.lagesbild.service import CURRENT, Scope, _read
     from core.lagesbild.statistics import compile_statistics
     from core.tenancy import tenant_context
     from core.tenants.models import Tenant
@@ -719,7 +721,7 @@ GROUP BY GROUPING SETS ((p), (p, item_key), (p, theme), (p, area), (p, org), (p,
 def floor_parameters(tenant_id: int, monday: date) -> dict[str, Any]:
     """The four windows as est computes them (``week_span``/``comparison_spans``, local midnight to midnight)."""
     from core.cycles import periods
-    from core.lagesbild.service import comparison_spans, week_span
+    from core.cycles.periods import comparison_spans, week_span
 
     period = periods.Period(monday, 1)
     spans = [week_span(period), *comparison_spans(week_span(period), period).values()]

@@ -29,6 +29,15 @@ class Settings:
     tenants_dir: str = str(REPO_ROOT / "tenants")
     default_language: str = "sv"
     token_ttl_days: int = 90
+    # Mark session cookies Secure (sent over HTTPS only). Unset: on, except on the embedded default (`est demo`
+    # serves plain http on 127.0.0.1).
+    secure_cookies: bool | None = None
+    # How many reverse proxies in front of est set X-Forwarded-For/-Proto/-Host; 0 trusts no such header.
+    trusted_proxies: int = 0
+    # Failed logins allowed in a moving window before that account, or that client address, gets 429 (the limits
+    # library's notation). Only failures count; a success clears the account's count.
+    login_failures_per_account: str = "5 per 15 minutes"
+    login_failures_per_address: str = "50 per 15 minutes"
     # Demo only: the password of the seeded demo accounts.
     demo_password: str = "demo"
 
@@ -38,28 +47,44 @@ class Settings:
         for f in fields(cls):
             raw = os.environ.get(f"EST_{f.name.upper()}")
             if raw is not None:
-                values[f.name] = int(raw) if f.type == "int" else raw
+                values[f.name] = _parse(f"EST_{f.name.upper()}", f.type, raw)
         values.update(overrides or {})
         settings = cls(**values)
         return settings.resolved()
 
     def resolved(self) -> Settings:
-        """Fill the defaults that depend on other settings (database file, secret key)."""
+        """Fill the defaults that depend on other settings (database file, secret key, secure cookies)."""
         instance = Path(self.instance_path)
         database_url = self.database_url or f"sqlite:///{instance / 'est.sqlite'}"
         secret_key = self.secret_key or _instance_secret(instance)
+        secure_cookies = not database_url.startswith("sqlite") if self.secure_cookies is None else self.secure_cookies
         return Settings(
             **{
                 **{f.name: getattr(self, f.name) for f in fields(self)},
                 "database_url": database_url,
                 "migration_database_url": self.migration_database_url or database_url,
                 "secret_key": secret_key,
+                "secure_cookies": secure_cookies,
             }
         )
 
     @property
     def embedded(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def _parse(name: str, type_: str, raw: str) -> int | bool | str:
+    """An ``EST_*`` value as its field's type (``type_`` is the annotation as written)."""
+    if type_ == "int":
+        return int(raw)
+    if type_.startswith("bool"):
+        if raw.strip().lower() not in BOOLEANS:
+            raise ValueError(f"{name} must be one of {', '.join(BOOLEANS)}, not {raw!r}")
+        return BOOLEANS[raw.strip().lower()]
+    return raw
 
 
 def _instance_secret(instance: Path) -> str:

@@ -62,14 +62,21 @@ def register_cli(app: Flask) -> None:
     @click.option("--tenant", help="slug of a tenant to add the user to")
     @click.option("--role", type=click.Choice(["reporter", "coordinator", "admin"]), default="reporter")
     def users_create(email: str, password: str, platform_admin: bool | None, tenant: str | None, role: str) -> None:
-        """Create a user (or reset its password), optionally as a member of a tenant."""
+        """Create a user (or reset its password), optionally as a member of a tenant.
+
+        The password must meet the password policy. With --tenant the user joins at once, without an invitation:
+        the operator of the server acts for the platform (tenant admins invite through the API instead)."""
         from core.accounts.seed import ensure_member
         from core.accounts.service import upsert_user
+        from core.errors import DomainError
 
         db = current_session()
-        user = upsert_user(db, email, password, platform_admin=platform_admin)
-        if tenant:
-            ensure_member(db, tenant, user, role)
+        try:
+            user = upsert_user(db, email, password, platform_admin=platform_admin)
+            if tenant:
+                ensure_member(db, tenant, user, role)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
         db.commit()
         click.echo(f"{user.email}: klar")
 
@@ -132,9 +139,9 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Plattformsadministratör: admin@demo.est / lösenord: {settings.demo_password}")
         click.echo("Per kommun: admin@<kommun>.demo.est, samordnare@<kommun>.demo.est, rapportor@<kommun>.demo.est")
         if not no_serve:
-            from werkzeug.serving import run_simple
+            from core.serving import make_demo_server
 
-            run_simple("127.0.0.1", port, current_app._get_current_object(), threaded=True)
+            make_demo_server(current_app._get_current_object(), "127.0.0.1", port).serve_forever()
 
     app.cli.add_command(db_group)
     app.cli.add_command(tenants_group)

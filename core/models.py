@@ -1,6 +1,6 @@
 """Imports every model module so that ``Base.metadata`` is complete (for Alembic and the tests)."""
 
-from core.accounts.models import ApiToken, Membership, User
+from core.accounts.models import ApiToken, Invitation, Membership, User
 from core.checklists.models import ChecklistVersion
 from core.cycles.models import Cycle, CycleTransition, Meeting
 from core.db import Base
@@ -26,6 +26,7 @@ __all__ = [
     "Group",
     "GroupMember",
     "GroupOrganisation",
+    "Invitation",
     "Job",
     "Lagesbild",
     "Meeting",

@@ -1,50 +1,39 @@
-"""The web pages' entry: a login page (the pages for reporters, coordinators and admins build on it)."""
+"""The web pages' entry: a login page (the pages for reporters, coordinators and admins build on it).
+
+Templates are in ``core/templates`` and est's own static files (stylesheet, scripts) in ``core/static``, served
+at ``/static``: the Content-Security-Policy (core.security) allows no inline style or script.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template_string, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import HTTPException
 
 from core.accounts.auth import login_session
-from core.accounts.service import authenticate
+from core.csrf import CsrfRefused, check_form_token, form_token
+from core.ratelimit import LoginThrottled, throttled_authenticate
 from core.tenancy import current_session
 
-blp = Blueprint("web", __name__)
+blp = Blueprint("web", __name__, static_folder="static", template_folder="templates")
 
-PAGE = """<!doctype html>
-<html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>est – Effektiv samordning för trygghet</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}
-label{display:block;margin:.6rem 0 .2rem}input{width:100%;padding:.5rem}button{margin-top:1rem;padding:.5rem 1rem}
-.fel{color:#a00}</style></head><body>
-<h1>est</h1><p>Effektiv samordning för trygghet</p>
-{% if user %}
-  <p>Inloggad som <strong>{{ user.email }}</strong>.</p>
-  <p><a href="/api/v1/docs">API-dokumentation</a></p>
-  <form method="post" action="{{ url_for('web.logout') }}"><button>Logga ut</button></form>
-{% else %}
-  {% if error %}<p class="fel" role="alert">{{ error }}</p>{% endif %}
-  <form method="post" action="{{ url_for('web.login') }}">
-    <label for="email">E-post</label><input id="email" name="email" type="email" autocomplete="username" required>
-    <label for="password">Lösenord</label>
-    <input id="password" name="password" type="password" autocomplete="current-password" required>
-    <button type="submit">Logga in</button>
-  </form>
-{% endif %}
-</body></html>"""
+
+def _page(error: str | None = None) -> str:
+    return render_template("login.html", user=g.get("user"), error=error, csrf=form_token())
 
 
 @blp.route("/")
 def index():
-    return render_template_string(PAGE, user=g.get("user"), error=None)
+    return _page()
 
 
 @blp.route("/login", methods=["GET", "POST"])
 def login():
-    if request.method == "GET":
-        return render_template_string(PAGE, user=g.get("user"), error=None)
-    user = authenticate(current_session(), request.form.get("email", ""), request.form.get("password", ""))
+    if request.method != "POST":  # GET and HEAD
+        return _page()
+    check_form_token()
+    user = throttled_authenticate(current_session(), request.form.get("email", ""), request.form.get("password", ""))
     if user is None:
-        return render_template_string(PAGE, user=None, error="Fel e-postadress eller lösenord."), 401
+        return _page("Fel e-postadress eller lösenord."), 401
     current_session().commit()
     login_session(user)
     return redirect(url_for("web.index"))
@@ -52,5 +41,14 @@ def login():
 
 @blp.route("/logout", methods=["POST"])
 def logout():
+    check_form_token()
     session.clear()
     return redirect(url_for("web.index"))
+
+
+@blp.errorhandler(CsrfRefused)
+@blp.errorhandler(LoginThrottled)
+def _refused(error: HTTPException):
+    """A form refused before it was handled: a page saying why, with the error's headers (``Retry-After``)."""
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    return render_template("refused.html", message=error.description), error.code, headers

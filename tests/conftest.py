@@ -17,6 +17,7 @@ from config.settings import Settings
 from core.app import create_app
 from core.migrate import upgrade
 from core.models import Base
+from core.ratelimit import reset_login_counts
 from tests.helpers import Api
 
 
@@ -53,6 +54,14 @@ def _wipe(settings: Settings) -> None:
 def clean_database(app: Flask, settings: Settings) -> Iterator[None]:
     yield
     _wipe(settings)
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_counts(app: Flask) -> Iterator[None]:
+    """Failed logins of one test (or of an earlier run, on Redis) never throttle another."""
+    reset_login_counts(app)
+    yield
+    reset_login_counts(app)
 
 
 @pytest.fixture

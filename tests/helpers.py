@@ -91,10 +91,16 @@ def _ids(payload: Any) -> set[int]:
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
+def _anyone_may_call(app: Flask, rule: str, method: str) -> bool:
+    endpoint = next(r.endpoint for r in app.url_map.iter_rules() if r.rule == rule and method in r.methods)
+    return app.view_functions[endpoint]._est_access.startswith("anyone")
+
+
 def assert_tenant_wall(api: Api, rule: str, method: str, *, a: str, b: str, a_token: str, b_token: str) -> None:
     """Prove for one endpoint that a member of tenant ``b`` never reaches tenant ``a``'s objects.
 
-    * on ``a``'s URL, ``b``'s admin gets 404 for every method;
+    * on ``a``'s URL, ``b``'s admin gets 404 for every method — or, where anyone may call (accepting an
+      invitation), exactly what a tenant that does not exist answers;
     * what ``b``'s admin reads under ``b``'s URL contains none of the ids ``a``'s admin reads under ``a``'s;
     * on ``b``'s URL with one of ``a``'s object ids, every method answers exactly as for an id that does not
       exist at all (404, or the same 4xx when the body is checked first) — nothing tells that the object exists.
@@ -117,8 +123,13 @@ def assert_tenant_wall(api: Api, rule: str, method: str, *, a: str, b: str, a_to
 
     if params:
         assert a_ids, f"{rule}: tenant {a} needs objects for the wall test"
-    response = api.request(method, url(a, min(a_ids) if params else None), b_token, json=body, headers=dict(headers))
-    assert response.status_code == 404, (method, rule, response.status_code)
+    first_id = min(a_ids) if params else None
+    response = api.request(method, url(a, first_id), b_token, json=body, headers=dict(headers))
+    if _anyone_may_call(api.app, rule, method):
+        nowhere = api.request(method, url("finns-inte", first_id), b_token, json=body, headers=dict(headers))
+        assert (response.status_code, response.get_json()) == (nowhere.status_code, nowhere.get_json()), (method, rule)
+    else:
+        assert response.status_code == 404, (method, rule, response.status_code)
     if not params and method == "GET":
         payload = api.get(url(b, None), b_token).get_json()
         b_ids = _ids(payload)

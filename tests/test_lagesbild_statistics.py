@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -553,12 +552,12 @@ def random_rows(count: int, seed: int = 7) -> list[ReportRow]:
     return rows
 
 
-def test_ten_thousand_reports_compile_quickly() -> None:
-    rows = random_rows(10_000)
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        stats = compile_statistics(rows, zone=STOCKHOLM, comparisons=COMPARISONS)
-        timings.append(time.perf_counter() - start)
-    assert stats["total"] == 10_000
-    assert min(timings) < 1.0, timings
+def test_ten_thousand_reports_compile_with_every_count_adding_up() -> None:
+    """A big week's counts agree with each other. How fast it compiles is the benchmark's question
+    (bench/lagesbild_compile.py, with targets), not a test's: a wall-clock assertion fails on a busy machine."""
+    stats = compile_statistics(random_rows(10_000), zone=STOCKHOLM, comparisons=COMPARISONS)
+    assert stats["total"] == stats["positive"] + stats["problems"] == 10_000
+    assert stats["by_theme"]["positiv"] == stats["positive"]
+    for counts in ("by_item", "by_theme", "by_area", "by_organisation", "by_severity"):
+        assert sum(stats[counts].values()) == 10_000, counts
+    assert sum(stats["by_hour"]) == sum(stats["by_weekday"]) == 10_000

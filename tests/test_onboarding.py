@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from config.settings import REPO_ROOT
 from core.models import Area, Group, Tenant
 from core.tenancy import current_session, platform_scope
+from core.tenants.files import load
 from tests.fixtures.tenant_doc import tenant_doc
 from tests.helpers import Api
 
@@ -126,3 +127,19 @@ def test_resync_retires_what_the_file_dropped(api: Api) -> None:
     areas = {a["key"]: a for a in api.get("/api/v1/tenants/alfa/areas", admin).get_json()["items"]}
     assert areas["centrum"]["name"] == "Centrum (nytt namn)" and areas["centrum"]["active"]
     assert not areas["norr"]["active"]
+
+
+def test_norrkoping_has_its_seventy_functions_spread_over_areas_and_organisations(app) -> None:
+    """Source p. 29: "Ett 70-tal funktioner rapporterar in varje vecka"; the picture goes to about 180 people."""
+    spec = load(REPO_ROOT / "tenants" / "norrkoping.toml", app.extensions["est.plugins"])
+    functions = spec["reporter_functions"]
+    assert len(functions) >= 60
+    assert {f["organisation"] for f in functions} == {o["key"] for o in spec["organisations"]}
+    for area in spec["areas"]:
+        local = [f for f in functions if f["key"].endswith(f"_{area['key']}")]
+        assert len(local) >= 15, area["key"]
+    recipients = [r for dl in spec["distribution_lists"] for r in dl["recipients"]]
+    assert all(r["email"].endswith("@example.invalid") for r in recipients)  # function mailboxes, no person's
+    intern = {r["name"] for dl in spec["distribution_lists"] if dl["key"] == "intern" for r in dl["recipients"]}
+    core_legs = {o["key"] for o in spec["organisations"] if o["leg"] != "other"}
+    assert {f["name"] for f in functions if f["organisation"] in core_legs} <= intern

@@ -44,6 +44,15 @@ def test_raw_sql_with_tenant_a_set_returns_none_of_b(api: Api, app_role_engine) 
     api.user("rapportor@beta.test", tenant="beta")
     with app_role_engine.begin() as connection:
         ids = _tenant_ids(connection)
+        # Not vacuous: these tables hold rows of both tenants, so seeing none of beta's proves the wall.
+        connection.execute(text("select set_config('est.bypass', 'on', true)"))
+        both = {
+            t
+            for t in TENANT_TABLES
+            if connection.execute(text(f"select count(distinct tenant_id) from {t}")).scalar() == 2
+        }
+        connection.execute(text("select set_config('est.bypass', '', true)"))
+        assert {"areas", "organisations", "reporter_functions", "groups", "memberships", "cycles"} <= both, both
         connection.execute(text("select set_config('est.tenant_id', :t, true)"), {"t": str(ids["alfa"])})
         for table in TENANT_TABLES:
             seen = set(connection.execute(text(f"select tenant_id from {table}")).scalars())
@@ -60,8 +69,38 @@ def test_raw_sql_with_tenant_a_set_returns_none_of_b(api: Api, app_role_engine) 
 def test_with_no_tenant_set_raw_sql_sees_nothing(api: Api, app_role_engine) -> None:
     api.onboard("alfa")
     with app_role_engine.connect() as connection:
+        for table in ("areas", "organisations", "groups", "cycles"):  # not vacuous: alfa has rows in these
+            connection.execute(text("select set_config('est.bypass', 'on', true)"))
+            assert connection.execute(text(f"select count(*) from {table}")).scalar() > 0, table
+            connection.execute(text("select set_config('est.bypass', '', true)"))
         for table in TENANT_TABLES:
             assert connection.execute(text(f"select count(*) from {table}")).scalar() == 0, table
+
+
+# Tables with a tenant_id that are platform tables, outside the wall, and why.
+PLATFORM_TABLES_WITH_TENANT = {"jobs": "platform level: tenant_id says whose job it is, and /api/v1/jobs checks it"}
+
+
+def test_every_tenant_table_is_walled(app_role_engine) -> None:
+    """Meta-test, on the live catalogue: every table with a tenant_id is in TENANT_TABLES (or a named platform
+    table), and each has row-level security enabled and forced with the tenant_wall policy on est.tenant_id."""
+    with app_role_engine.connect() as connection:
+        with_tenant = set(connection.execute(text(
+            "select table_name from information_schema.columns where table_schema = 'public' "
+            "and column_name = 'tenant_id'"
+        )).scalars())  # fmt: skip
+        walled = set(connection.execute(text(
+            "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+            "where n.nspname = 'public' and c.relkind = 'r' and c.relrowsecurity and c.relforcerowsecurity"
+        )).scalars())  # fmt: skip
+        policies = dict(connection.execute(text(
+            "select tablename, qual || ' / ' || with_check from pg_policies "
+            "where schemaname = 'public' and policyname = 'tenant_wall'"
+        )).all())  # fmt: skip
+    assert with_tenant - set(PLATFORM_TABLES_WITH_TENANT) == set(TENANT_TABLES)
+    assert set(TENANT_TABLES) <= walled, set(TENANT_TABLES) - walled
+    assert set(policies) == set(TENANT_TABLES)
+    assert all(p.count("est.tenant_id") == 2 for p in policies.values()), policies
 
 
 def test_the_app_refuses_connections_on_which_the_bypass_is_on_by_default(settings, real_services: bool) -> None:

@@ -1,11 +1,11 @@
-"""Users and API tokens (platform level) and memberships (tenant-owned)."""
+"""Users and API tokens (platform level); memberships and invitations (tenant-owned)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
@@ -65,3 +65,54 @@ class Membership(TenantScoped, Base):
     organisation_id: Mapped[int | None] = mapped_column(nullable=True)
     reporter_function_id: Mapped[int | None] = mapped_column(nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class InvitationState(StrEnum):
+    """``expired`` is never stored: a pending invitation past its expiry is reported as expired."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+PENDING_ONLY = text("state = 'pending'")
+
+
+class Invitation(TenantScoped, Base):
+    """An invitation to join the tenant with a role. The account joins only when the owner of the e-mail accepts
+    it with the secret token that was sent there; only the token's SHA-256 is kept. One pending invitation per
+    e-mail and tenant: inviting again refreshes it."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        tenant_unique_id(),
+        UniqueConstraint("tenant_id", "token_hash"),
+        Index(
+            "uq_invitations_tenant_id_email_pending",
+            "tenant_id",
+            "email",
+            unique=True,
+            sqlite_where=PENDING_ONLY,
+            postgresql_where=PENDING_ONLY,
+        ),
+        tenant_fk("organisation_id", "organisations"),
+        tenant_fk("reporter_function_id", "reporter_functions"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(nullable=True)
+    reporter_function_id: Mapped[int | None] = mapped_column(nullable=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default=InvitationState.PENDING.value)
+    invited_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    def state_at(self, now: datetime) -> InvitationState:
+        if self.state == InvitationState.PENDING and self.expires_at <= now:
+            return InvitationState.EXPIRED
+        return InvitationState(self.state)

@@ -1,4 +1,6 @@
-"""``/api/v1/auth`` (tokens, cookie sessions, who am I) and ``/api/v1/tenants/<slug>/members``."""
+"""``/api/v1/auth`` (tokens, cookie sessions, who am I) and ``/api/v1/tenants/<slug>/members``.
+
+Members join through invitations (``core.accounts.invitation_routes``), never by an admin naming an e-mail."""
 
 from __future__ import annotations
 
@@ -6,36 +8,36 @@ from flask import current_app, g, session
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from core.accounts import members
+from core.accounts import invitation_routes, members
 from core.accounts.auth import login_session
 from core.accounts.models import Membership, Role, User
 from core.accounts.schemas import (
     CredentialsSchema,
-    MemberCreateSchema,
     MemberSchema,
     MemberUpdateSchema,
     MeSchema,
     SessionSchema,
     TokenSchema,
 )
-from core.accounts.service import authenticate, issue_token
+from core.accounts.service import issue_token
 from core.api import API_PREFIX
 from core.api.access import authenticated, public, tenant_role
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.errors import DomainError
+from core.ratelimit import throttled_authenticate
 from core.tenancy import current_session, platform_scope
 from core.tenants.models import Tenant
 
 blp = Blueprint("auth", __name__, url_prefix=f"{API_PREFIX}/auth", description="Tokens and sessions")
 members_blp = tenant_blueprint("members", "members", "A tenant's members and their roles")
-blueprints = (blp, members_blp)
+blueprints = (blp, members_blp, invitation_routes.blp)
 
 WRONG_CREDENTIALS = "Fel e-postadress eller lösenord."
 
 
 def _authenticate(data: dict) -> User:
-    user = authenticate(current_session(), data["email"], data["password"])
+    user = throttled_authenticate(current_session(), data["email"], data["password"])
     if user is None:
         raise DomainError(WRONG_CREDENTIALS, status=401)
     return user
@@ -106,18 +108,6 @@ def list_members(args: dict):
     return page
 
 
-@members_blp.route("", methods=["POST"])
-@tenant_role(Role.ADMIN)
-@members_blp.arguments(MemberCreateSchema)
-@members_blp.response(201, MemberSchema)
-def add_member(data: dict):
-    """Add a member (creating the account when the e-mail has none) with a role, organisation and groups."""
-    db = current_session()
-    membership = members.add(db, data)
-    db.commit()
-    return members.describe(db, membership)
-
-
 @members_blp.route("/<int:member_id>", methods=["GET"])
 @tenant_role(Role.COORDINATOR)
 @members_blp.response(200, MemberSchema)
@@ -146,5 +136,5 @@ def update_member(data: dict, member_id: int):
 def remove_member(member_id: int):
     """Remove a member from the tenant (the account itself stays)."""
     db = current_session()
-    db.delete(members.get(db, member_id))
+    members.remove(db, members.get(db, member_id))
     db.commit()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from core.accounts.models import Role
+from core.accounts.models import InvitationState, Role
 from core.api.fields import Integer
+from core.tenants.schemas import KEY
 
 
 class CredentialsSchema(ma.Schema):
@@ -44,16 +45,35 @@ class MemberSchema(ma.Schema):
     groups = ma.fields.List(ma.fields.String(), metadata={"description": "keys of the groups the member sits in"})
 
 
-class MemberCreateSchema(MemberSchema):
-    password = ma.fields.String(
-        load_only=True,
-        validate=ma.validate.Length(min=10, max=1024),
-        metadata={"description": "Required when the e-mail has no account yet."},
-    )
-
-
 class MemberUpdateSchema(ma.Schema):
     role = ma.fields.String(validate=ma.validate.OneOf([r.value for r in Role]))
     organisation = ma.fields.String(allow_none=True)
     reporter_function = ma.fields.String(allow_none=True)
     groups = ma.fields.List(ma.fields.String())
+
+
+class InvitationSchema(ma.Schema):
+    id = Integer(dump_only=True)
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf([r.value for r in Role]))
+    organisation = ma.fields.String(allow_none=True, validate=KEY, metadata={"description": "organisation key"})
+    reporter_function = ma.fields.String(
+        allow_none=True, validate=KEY, metadata={"description": "reporter function key"}
+    )
+    state = ma.fields.String(dump_only=True, metadata={"enum": [s.value for s in InvitationState]})
+    invited_at = ma.fields.DateTime(dump_only=True)
+    expires_at = ma.fields.DateTime(dump_only=True)
+    accepted_at = ma.fields.DateTime(dump_only=True, allow_none=True)
+
+
+class InvitationAcceptSchema(ma.Schema):
+    token = ma.fields.String(
+        required=True,
+        validate=ma.validate.Regexp(r"^[A-Za-z0-9_-]{20,100}$", error="Ogiltig inbjudningskod."),
+        metadata={"description": "the code from the invitation message"},
+    )
+    password = ma.fields.String(
+        load_only=True,
+        validate=ma.validate.Length(max=1024),
+        metadata={"description": "Only for an address without an account: the new account's password."},
+    )

@@ -32,14 +32,15 @@ def ensure_member(session: Session, slug: str, user: User, role: str) -> Members
 
 def seed_demo_accounts(slugs: list[str], password: str) -> None:
     """admin@demo.est (platform admin), and per tenant an admin, a coordinator (kommun's key function, seated
-    in the org model's top-level groups) and a reporter (the first reporter function). One Session per tenant."""
+    in the org model's top-level groups) and a reporter (the first reporter function). One Session per tenant.
+    ``password`` is the one exception to the password policy: the README's well-known demo password."""
     with new_session() as session:
-        upsert_user(session, "admin@demo.est", password, platform_admin=True)
+        upsert_user(session, "admin@demo.est", password, platform_admin=True, demo=True)
         session.commit()
     for slug in slugs:
         with new_session() as session:
             for prefix, role in DEMO_ROLES:
-                user = upsert_user(session, f"{prefix}@{slug}.demo.est", password)
+                user = upsert_user(session, f"{prefix}@{slug}.demo.est", password, demo=True)
                 membership = ensure_member(session, slug, user, role.value)
                 with tenant_context(membership.tenant_id, session):
                     _place(session, membership, role)

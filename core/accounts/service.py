@@ -13,6 +13,7 @@ from sqlalchemy import Row, Select, bindparam, select, true
 from sqlalchemy.orm import Session
 
 from core.accounts.models import ApiToken, User
+from core.accounts.passwords import check_password_policy
 from core.db import attach, utcnow
 
 _hasher = PasswordHasher()
@@ -41,10 +42,15 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def upsert_user(session: Session, email: str, password: str, *, platform_admin: bool | None = None) -> User:
+def upsert_user(
+    session: Session, email: str, password: str, *, platform_admin: bool | None = None, demo: bool = False
+) -> User:
     """Create the user, or reset the password of an existing one. ``platform_admin`` None keeps the flag as it is
-    (a new user is not a platform admin)."""
+    (a new user is not a platform admin). The password must meet the policy (``core.accounts.passwords``) unless
+    ``demo``: only ``est demo`` seeds accounts with its well-known demo password."""
     email = normalise_email(email)
+    if not demo:
+        check_password_policy(password, email=email)
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
         user = User(email=email, password_hash="", is_platform_admin=False)

@@ -67,8 +67,6 @@ def init_api(app: Flask) -> EstApi:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX=API_PREFIX,
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
         API_SPEC_OPTIONS={
             "info": {
                 "description": "est — Effektiv samordning för trygghet. Tenant-level resources live under "

@@ -1,19 +1,27 @@
-"""The one integer field of every schema and the integer converter of every route, bounded to what the database's
-integer columns hold.
+"""Field types every schema shares: integers bounded to what the database's integer columns hold (and the integer
+converter of every route), a period label, and a moment shown in the tenant's time zone.
 
 Integer columns are 32-bit on PostgreSQL (SQLite stores 64), so an integer beyond that range cannot name a row nor
 be stored: it is refused as the field's error (422) before any query sees it, and the bound is in the OpenAPI
 document. A JSON number with a fraction (``13.5``, ``13.0``) or a boolean is not an integer either; SQLite would
 have stored ``13``. Digit strings stay valid: query strings carry every number as text.
+
+One period type, so a period is validated the same way wherever it is accepted (stats, cycles, lägesbilder, report
+filters), and one moment type, so a deadline reads the same in every endpoint whether it was just computed or read
+back from the database (stored in UTC).
 """
 
 from __future__ import annotations
 
 import numbers
+from datetime import datetime
 from typing import Any
 
 import marshmallow as ma
+from flask import g, has_request_context
 from werkzeug.routing import IntegerConverter
+
+from core.cycles import periods
 
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
@@ -64,3 +72,32 @@ class IdConverter(IntegerConverter):
 def id_parameter_schema(_converter: IdConverter) -> dict[str, Any]:
     """The OpenAPI schema of an ``<int:…>`` path parameter."""
     return {"type": "integer", "minimum": 0, "maximum": INT_MAX}
+
+
+class PeriodLabel(ma.fields.String):
+    """A label naming a period that exists (``2026-W53`` yes, ``2027-W53`` no), of one of ``kinds``; loads as the
+    label itself, which is how reports, cycles and pictures store their period."""
+
+    def __init__(self, kinds: tuple[str, ...] = ("weekly",), **kwargs: Any) -> None:
+        examples = ", ".join(periods.EXAMPLES[kind] for kind in kinds)
+        kwargs.setdefault("metadata", {}).setdefault("description", f"a period label, e.g. {examples}")
+        super().__init__(**kwargs)
+        self.kinds = kinds
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        label = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            periods.parse(label, self.kinds)
+        except periods.InvalidPeriod as error:
+            raise ma.ValidationError(str(error)) from error
+        return label
+
+
+class TenantDateTime(ma.fields.AwareDateTime):
+    """A moment rendered in the request's tenant's time zone with its offset (``2026-03-31T12:00:00+02:00``);
+    loads any ISO 8601 moment with an offset."""
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is not None and has_request_context() and g.get("tenant") is not None:
+            value = value.astimezone(periods.zone(g.tenant.cadence))
+        return super()._serialize(value, attr, obj, **kwargs)

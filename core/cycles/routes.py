@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.accounts.actor import current_actor
 from core.accounts.models import Role
 from core.api.access import tenant_role
+from core.api.fields import PeriodLabel
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.cycles import service
@@ -32,6 +33,7 @@ blp = tenant_blueprint("cycles", "cycles", "The reporting cycle per period, as t
 
 class CycleListArgs(PageArgs):
     state = ma.fields.String(validate=ma.validate.OneOf([s.value for s in CycleState]))
+    period = PeriodLabel(metadata={"description": "the cycle's period, by its first ISO week"})
 
 
 def view(cycle: Cycle) -> dict[str, Any]:
@@ -52,8 +54,9 @@ def view(cycle: Cycle) -> dict[str, Any]:
 def list_cycles(args: dict):
     """Cycles, newest period first."""
     statement = select(Cycle).order_by(Cycle.period_start.desc())
-    if "state" in args:
-        statement = statement.where(Cycle.state == args["state"])
+    for name, column in (("state", Cycle.state), ("period", Cycle.period)):
+        if name in args:
+            statement = statement.where(column == args[name])
     page = paginate(statement, args)
     page["items"] = [view(c) for c in page["items"]]
     return page
@@ -65,9 +68,10 @@ def list_cycles(args: dict):
 @blp.response(200, CycleSchema)
 def ensure_cycle(data: dict):
     """Open the cycle of the period containing ``at`` (default: now), or return it if it exists. The scheduler
-    does this by itself; this is for starting a period early or catching up."""
+    does this by itself; this is for starting the next period early or catching up (further ahead is a 422)."""
     db = current_session()
-    cycle, _ = service.ensure(db, g.tenant, data["at"] or utcnow())
+    now = utcnow()
+    cycle = service.open_requested(db, g.tenant, data["at"] or now, now)
     db.commit()
     return view(cycle)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from core.api.fields import Integer
+from core.api.fields import Integer, TenantDateTime
 from core.cycles.models import CycleState
 from core.cycles.periods import check_year
 from core.privacy import FreeText
@@ -30,7 +30,7 @@ class CycleSchema(ma.Schema):
     period = ma.fields.String()
     period_start = ma.fields.Date()
     weeks = Integer()
-    deadline = ma.fields.DateTime()
+    deadline = TenantDateTime()
     state = ma.fields.String()
     compiler_leg = ma.fields.String(allow_none=True, metadata={"description": "the leg compiling (model A's rota)"})
     allowed = ma.fields.List(ma.fields.String(), metadata={"description": "states it may move to next"})
@@ -73,7 +73,7 @@ class CoverageOrganisationSchema(ma.Schema):
 
 class CoverageSchema(ma.Schema):
     period = ma.fields.String()
-    deadline = ma.fields.DateTime()
+    deadline = TenantDateTime()
     functions = ma.fields.List(ma.fields.Nested(CoverageFunctionSchema))
     organisations = ma.fields.List(ma.fields.Nested(CoverageOrganisationSchema))
     missing_functions = ma.fields.List(ma.fields.String())
@@ -101,7 +101,7 @@ class RiskSchema(ma.Schema):
 
 class MeetingSchema(ma.Schema):
     id = Integer(dump_only=True)
-    held_at = ma.fields.AwareDateTime(required=True, validate=check_year)
+    held_at = TenantDateTime(required=True, validate=check_year)
     form = ma.fields.String(load_default="physical", validate=ma.validate.OneOf(["physical", "phone", "video"]))
     attendees = ma.fields.List(ma.fields.Nested(AttendeeSchema), required=True, validate=ma.validate.Length(min=1))
     guests = ma.fields.List(ma.fields.Nested(AttendeeSchema), load_default=list)

@@ -24,8 +24,8 @@ from core.notifications.service import notify
 from core.organisation.models import Area, Organisation, ReporterFunction
 from core.registry.manager import EstPluginManager
 from core.reports.models import Report
+from core.tenants.info import tenant_info
 from core.tenants.models import Tenant
-from core.tenants.onboarding import tenant_info
 
 S = CycleState
 ALLOWED: dict[str, tuple[str, ...]] = {
@@ -83,6 +83,18 @@ def ensure(session: Session, tenant: Tenant, moment: datetime) -> tuple[Cycle, b
     _log(session, cycle, None, S.COLLECTING.value, None, "Skapad")
     session.flush()
     return cycle, True
+
+
+def open_requested(session: Session, tenant: Tenant, moment: datetime, now: datetime) -> Cycle:
+    """A cycle opened on request (early or catching up): at most one period ahead of the current one, since a
+    cycle's deadline and rota are fixed when it opens."""
+    period = periods.period_of(moment, tenant.cadence)
+    if period > periods.period_of(now, tenant.cadence).next():
+        raise DomainError(
+            "Perioden ligger för långt fram.",
+            {"at": [f"En cykel kan öppnas högst en period i förväg; {period.label} är längre fram."]},
+        )
+    return ensure(session, tenant, moment)[0]
 
 
 def plan(session: Session, tenant: Tenant, cycle: Cycle) -> list[CompilationStep]:

@@ -14,6 +14,7 @@ from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.cycles import service as cycles
 from core.cycles.models import CycleState
+from core.cycles.periods import LONG_KINDS
 from core.errors import Conflict, DomainError
 from core.jobs import enqueue
 from core.jobs.models import Job
@@ -41,7 +42,7 @@ class ListArgs(PageArgs, LagesbildListArgs):
 def view(picture: Lagesbild) -> dict[str, Any]:
     session = current_session()
     areas = [entry["area"] for entry in (picture.assessment or {}).get("areas", [])]
-    scale = "priority" if picture.kind in service.LONG_KINDS else "colour"
+    scale = "priority" if picture.kind in LONG_KINDS else "colour"
     ranking = []
     if scale == "priority" and picture.assessment:
         ranking = sorted(
@@ -90,7 +91,6 @@ def compile_picture(data: dict):
         job_id = enqueue(jobs.compile_cycle_step, tenant=g.tenant.id, created_by=g.user.id, cycle_id=cycle.id,
                          step=step.key, user_id=actor.user_id)  # fmt: skip
     else:
-        service.long_span(data["kind"], data["label"])  # a bad label is a 422 now, not a failed job
         job_id = enqueue(jobs.compile_period, tenant=g.tenant.id, created_by=g.user.id, kind=data["kind"],
                          label=data["label"], area_id=data["area"], user_id=actor.user_id)  # fmt: skip
     job = session.get(Job, job_id)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from core.api.fields import Integer
+from core.api.fields import Integer, PeriodLabel
+from core.cycles import periods
+from core.cycles.periods import LABEL_KINDS, LONG_KINDS, WEEK_KINDS
 from core.privacy import FreeText
 from core.tenants.schemas import KEY
 
@@ -96,8 +98,8 @@ class LagesbildSummarySchema(ma.Schema):
 class CompileSchema(ma.Schema):
     cycle = Integer(metadata={"description": "a cycle's step: with step"})
     step = ma.fields.String(validate=KEY)
-    kind = ma.fields.String(validate=ma.validate.OneOf(["monthly", "quarterly", "tertial", "annual"]))
-    label = ma.fields.String(metadata={"description": "2024-03, 2024-Q1, 2024-T1 or 2024"})
+    kind = ma.fields.String(validate=ma.validate.OneOf(LONG_KINDS))
+    label = PeriodLabel(LONG_KINDS)
     area = Integer(load_default=None, allow_none=True)
 
     @ma.validates_schema
@@ -108,11 +110,16 @@ class CompileSchema(ma.Schema):
             raise ma.ValidationError("Krävs med cycle.", "step")
         if "kind" in data and "label" not in data:
             raise ma.ValidationError("Krävs med kind.", "label")
+        if "kind" in data:
+            try:
+                periods.parse(data["label"], (data["kind"],))
+            except periods.InvalidPeriod as error:
+                raise ma.ValidationError(str(error), "label") from error
 
 
 class LagesbildListArgs(ma.Schema):
-    kind = ma.fields.String()
+    kind = ma.fields.String(validate=ma.validate.OneOf(WEEK_KINDS + LONG_KINDS))
     cycle = Integer()
     area = Integer()
     status = ma.fields.String()
-    label = ma.fields.String()
+    label = PeriodLabel(LABEL_KINDS)

@@ -8,10 +8,9 @@ assessing one again makes a new version.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,6 +34,7 @@ from core.accounts.actor import Actor
 from core.cycles import periods
 from core.cycles import service as cycles
 from core.cycles.models import Cycle
+from core.cycles.periods import LONG_KINDS, Span, comparison_spans, week_span
 from core.db import UTCDateTime, utcnow
 from core.domain import CompilationStep
 from core.errors import Conflict, DomainError, NotFound
@@ -51,93 +51,7 @@ from core.organisation.models import Area, Organisation
 from core.reports.models import Report
 from core.tenants.models import Tenant
 
-LONG_KINDS = ("monthly", "quarterly", "tertial", "annual")
 PRIORITY_SCALE = (1, 4)  # quarterly/tertial/annual: 4 = the most serious, ranked first
-LABEL_PATTERNS = {
-    "monthly": re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"),
-    "quarterly": re.compile(r"^(\d{4})-Q([1-4])$"),
-    "tertial": re.compile(r"^(\d{4})-T([1-3])$"),
-    "annual": re.compile(r"^(\d{4})$"),
-}
-
-
-# --- periods ---------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Span:
-    """A period as local dates [start, end), with its label and how to step to neighbours."""
-
-    kind: str
-    label: str
-    start: date
-    end: date
-
-    def window(self, zone) -> tuple[datetime, datetime]:
-        return datetime.combine(self.start, time(0), zone), datetime.combine(self.end, time(0), zone)
-
-
-def _months(year: int, month: int, count: int) -> Span:
-    start = date(year, month, 1)
-    end_month = month + count
-    end = date(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1)
-    return Span("", "", start, end)
-
-
-def long_span(kind: str, label: str) -> Span:
-    match = LABEL_PATTERNS[kind].match(label)
-    if match is None:
-        raise DomainError(
-            "Ogiltig period.", {"label": [f"Fel format för {kind}, t.ex. 2024-03, 2024-Q1, 2024-T1, 2024."]}
-        )
-    year = int(match.group(1))
-    if not periods.EARLIEST_YEAR <= year <= periods.LATEST_YEAR:
-        raise DomainError("Ogiltig period.", {"label": [f"Årtalet måste ligga mellan {periods.EARLIEST_YEAR} och "
-                                                        f"{periods.LATEST_YEAR}."]})  # fmt: skip
-    number = int(match.group(2)) if kind != "annual" else 1
-    months = {"monthly": (number, 1), "quarterly": (3 * number - 2, 3), "tertial": (4 * number - 3, 4),
-              "annual": (1, 12)}[kind]  # fmt: skip
-    span = _months(year, *months)
-    return Span(kind, label, span.start, span.end)
-
-
-def _shift_long(span: Span, steps: int) -> Span:
-    """The span ``steps`` periods earlier (negative) or later, of the same kind."""
-    length = {"monthly": 1, "quarterly": 3, "tertial": 4, "annual": 12}[span.kind]
-    index = span.start.year * 12 + span.start.month - 1 + steps * length
-    start = _months(index // 12, index % 12 + 1, length)
-    year, month = start.start.year, start.start.month
-    label = {"monthly": f"{year}-{month:02d}", "quarterly": f"{year}-Q{(month - 1) // 3 + 1}",
-             "tertial": f"{year}-T{(month - 1) // 4 + 1}", "annual": f"{year}"}[span.kind]  # fmt: skip
-    return Span(span.kind, label, start.start, start.end)
-
-
-def week_span(period: periods.Period) -> Span:
-    kind = "weekly" if period.weeks == 1 else "fortnightly"
-    return Span(kind, period.label, period.monday, period.monday + timedelta(weeks=period.weeks))
-
-
-def same_weeks_last_year(period: periods.Period) -> periods.Period:
-    """The same ISO week(s) a year earlier; week 53 maps to week 52 in a year that has none."""
-    year, week, _ = period.monday.isocalendar()
-    last_year_weeks = date(year - 1, 12, 28).isocalendar()[1]
-    monday = date.fromisocalendar(year - 1, min(week, last_year_weeks), 1)
-    return periods.Period(monday, period.weeks)
-
-
-def comparison_spans(span: Span, period: periods.Period | None) -> dict[str, Span]:
-    if period is not None:
-        previous = period.previous()
-        return {
-            "previous": week_span(previous),
-            "before_previous": week_span(previous.previous()),
-            "last_year": week_span(same_weeks_last_year(period)),
-        }
-    return {
-        "previous": _shift_long(span, -1),
-        "before_previous": _shift_long(span, -2),
-        "last_year": _shift_long(span, -12 // {"monthly": 1, "quarterly": 3, "tertial": 4, "annual": 12}[span.kind]),
-    }
 
 
 # --- reading reports -------------------------------------------------------------------------------------------
@@ -320,7 +234,7 @@ def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: Compilati
 
 def compile_long(session: Session, tenant: Tenant, kind: str, label: str, area_id: int | None, user_id: int | None):
     """A monthly, quarterly, tertial or annual picture for the tenant or one area."""
-    span = long_span(kind, label)
+    span = periods.parse(label, (kind,))
     scope = Scope("area", area_id) if area_id else Scope("tenant")
     if area_id is not None and session.scalar(select(Area.id).where(Area.id == area_id)) is None:
         raise DomainError("Området finns inte.", {"area": ["Finns inte."]})

@@ -16,8 +16,8 @@ from core.errors import Conflict, DomainError, NotFound
 from core.lagesbild.models import Lagesbild
 from core.organisation.models import Area, Group
 from core.proposals.models import Proposal
+from core.tenants.info import tenant_info
 from core.tenants.models import Tenant
-from core.tenants.onboarding import tenant_info
 
 
 def route(tenant: Tenant, from_group: str | None) -> ProposalRoute:

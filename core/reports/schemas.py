@@ -6,7 +6,7 @@ import copy
 
 import marshmallow as ma
 
-from core.api.fields import Integer
+from core.api.fields import Integer, PeriodLabel
 from core.cycles.periods import check_year
 from core.domain import Theme
 from core.privacy import FreeText
@@ -94,8 +94,8 @@ class ReportOutSchema(ma.Schema):
 
 
 class ReportFilterSchema(ma.Schema):
-    period = ma.fields.String(validate=ma.validate.Regexp(r"^\d{4}-W\d{2}$"))
-    week = ma.fields.String(validate=ma.validate.Regexp(r"^\d{4}-W\d{2}$"))
+    period = PeriodLabel(metadata={"description": "the reporting period, by its first ISO week"})
+    week = PeriodLabel(metadata={"description": "ISO week of the event"})
     area = Integer()
     item = ma.fields.String(validate=KEY)
     theme = ma.fields.String(validate=ma.validate.OneOf([t.value for t in Theme]))

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from core.accounts.models import Role
 from core.api.access import tenant_role
-from core.api.fields import Integer
+from core.api.fields import Integer, PeriodLabel
 from core.api.tenant_blueprint import tenant_blueprint
 from core.lagesbild.models import AreaAssessment
 from core.organisation.models import Area, Organisation
@@ -16,7 +16,6 @@ from core.tenancy import current_session
 
 blp = tenant_blueprint("stats", "stats", "Statistics over the tenant's reports")
 
-WEEK = ma.validate.Regexp(r"^\d{4}-W\d{2}$", error="Ange vecka som ÅÅÅÅ-Wvv, t.ex. 2024-W11.")
 GROUPINGS = {
     "item": (Report.item_key, None),
     "theme": (func.coalesce(Report.theme, "positiv"), None),
@@ -27,9 +26,15 @@ GROUPINGS = {
 
 class WeeklyArgs(ma.Schema):
     by = ma.fields.String(load_default="item", validate=ma.validate.OneOf(list(GROUPINGS)))
-    from_ = ma.fields.String(data_key="from", required=True, validate=WEEK)
-    to = ma.fields.String(required=True, validate=WEEK)
+    from_ = PeriodLabel(data_key="from", required=True)
+    to = PeriodLabel(required=True)
     area = Integer()
+
+    @ma.validates_schema
+    def _in_order(self, data: dict, **_kwargs) -> None:
+        # ISO week labels sort as their weeks do.
+        if data["from_"] > data["to"]:
+            raise ma.ValidationError(f"Får inte ligga efter to ({data['to']}).", "from")
 
 
 class WeeklyRowSchema(ma.Schema):

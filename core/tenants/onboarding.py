@@ -2,7 +2,8 @@
 
 ``validate`` checks a document completely — shape, then what only the installed plugins can tell (org model,
 checklist, options, legs, optional plugins) — and raises with every error named by field. ``apply`` then writes
-the tenant in the caller's transaction: rows are matched by key, so applying the same document twice changes
+the tenant in the caller's transaction, with the cycle of the current period (opened by the same service
+housekeeping uses): rows are matched by key, so applying the same document twice changes
 nothing, and rows missing from the document are retired (kept for history, hidden from new use).
 """
 
@@ -15,13 +16,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.checklists import service as checklists
+from core.cycles import service as cycles
+from core.db import utcnow
 from core.distribution.models import DistributionList, DistributionRecipient
 from core.domain import Leg, TenantShape
 from core.errors import DomainError, flatten_messages
 from core.organisation.models import Area, Group, GroupOrganisation, Organisation, ReporterFunction
-from core.plugin_api import TenantInfo
 from core.registry.manager import EstPluginManager
 from core.tenancy import tenant_context
+from core.tenants.info import tenant_info
 from core.tenants.models import Tenant
 from core.tenants.schemas import TenantSpecSchema
 
@@ -59,17 +62,6 @@ def validate(document: dict[str, Any], pm: EstPluginManager) -> dict[str, Any]:
     if errors:
         raise OnboardingError("Ogiltigt introduktionsdokument.", errors)
     return spec
-
-
-def tenant_info(tenant: Tenant) -> TenantInfo:
-    return TenantInfo(
-        id=tenant.id,
-        slug=tenant.slug,
-        name=tenant.name,
-        org_model=tenant.org_model,
-        checklist=tenant.checklist,
-        plugins=tuple(tenant.plugins or ()),
-    )
 
 
 def _without(row: dict[str, Any], field: str) -> dict[str, Any]:
@@ -120,6 +112,8 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
         _apply_distribution_lists(session, spec["distribution_lists"])
         _apply_groups(session, spec, pm, areas, organisations)
         checklists.ensure_for_variant(session, pm.checklists[spec["checklist"]])
+        # A new municipality sees its current cycle at once, not after the next housekeeping run.
+        cycles.ensure(session, tenant, utcnow())
         pm.for_tenant(tenant_info(tenant), "est_tenant_onboarded")(tenant=tenant_info(tenant), created=created)
     return tenant, created
 

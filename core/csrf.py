@@ -1,0 +1,34 @@
+"""CSRF tokens for the HTML forms (login and logout).
+
+The token lives in Flask's session as ``session["csrf"]``: before login in the anonymous session, so that another
+site cannot log a browser into an account of its choosing; ``core.accounts.auth.login_session`` replaces it at login.
+The API's cookie sessions send the same token as ``X-CSRF-Token`` (checked in core.accounts.auth).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from flask import request, session
+from werkzeug.exceptions import BadRequest
+
+FIELD = "csrf"
+
+
+class CsrfRefused(BadRequest):
+    description = "Formuläret har gått ut eller kom inte från den här sidan. Ladda om sidan och försök igen."
+
+
+def form_token() -> str:
+    """The session's token for a form's hidden ``csrf`` field, created on first use."""
+    if FIELD not in session:
+        session[FIELD] = secrets.token_urlsafe(24)
+    return session[FIELD]
+
+
+def check_form_token() -> None:
+    """Refuse a form post whose ``csrf`` field is missing or is not the session's token."""
+    expected, sent = session.get(FIELD, ""), request.form.get(FIELD, "")
+    if not expected or not hmac.compare_digest(expected.encode(), sent.encode()):
+        raise CsrfRefused()
