@@ -38,6 +38,9 @@ class Settings:
     # library's notation). Only failures count; a success clears the account's count.
     login_failures_per_account: str = "5 per 15 minutes"
     login_failures_per_address: str = "50 per 15 minutes"
+    # Report imports: most rows per file, and largest file (bytes) accepted for upload.
+    import_max_rows: int = 200_000
+    import_max_bytes: int = 40 * 1024 * 1024
     # Demo only: the password of the seeded demo accounts.
     demo_password: str = "demo"
 

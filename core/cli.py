@@ -129,7 +129,9 @@ def register_cli(app: Flask) -> None:
         results = sync(Path(settings.tenants_dir), current_app.extensions["est.plugins"])
         seed_demo_accounts([slug for slug, _ in results], settings.demo_password)
         from core.cycles.jobs import TICK_SECONDS, tick
+        from core.jobs.runner import fail_abandoned
 
+        fail_abandoned(current_app._get_current_object())
         tick()  # open this and last period's cycles now
         if not settings.redis_url:  # embedded: no `est cron`, so keep the cycles going from here
             _every(TICK_SECONDS, tick, current_app._get_current_object())

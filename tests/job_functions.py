@@ -24,3 +24,9 @@ def add_area(context: JobContext, key: str, name: str) -> dict:
 
 def explode(context: JobContext) -> None:
     raise ValueError("avsiktligt fel")
+
+
+def refuse(context: JobContext) -> None:
+    from core.errors import DomainError
+
+    raise DomainError("Filen kan inte läsas.")

@@ -148,6 +148,7 @@ def test_a_failing_job_logs_its_type_not_its_message(
         pytest.skip("the job runs, and logs, in the worker's process")
     with app.app_context(), caplog.at_level(logging.INFO):
         tenant_id = current_session().scalar(select(Tenant.id).where(Tenant.slug == "alfa"))
-        enqueue(failing_job, tenant=tenant_id)
+        job_id = enqueue(failing_job, tenant=tenant_id)
+        assert api.wait_for_job(job_id, admin)["status"] == "failed"
     assert "ValueError" in caplog.text and "failing_job" in caplog.text
     assert SECRET not in caplog.text

@@ -40,16 +40,20 @@ class MemberSchema(ma.Schema):
     id = Integer(dump_only=True)
     email = ma.fields.Email(required=True)
     role = ma.fields.String(required=True, validate=ma.validate.OneOf([r.value for r in Role]))
-    organisation = ma.fields.String(allow_none=True, metadata={"description": "organisation key"})
-    reporter_function = ma.fields.String(allow_none=True, metadata={"description": "reporter function key"})
-    groups = ma.fields.List(ma.fields.String(), metadata={"description": "keys of the groups the member sits in"})
+    organisation = ma.fields.String(allow_none=True, validate=KEY, metadata={"description": "organisation key"})
+    reporter_function = ma.fields.String(
+        allow_none=True, validate=KEY, metadata={"description": "reporter function key"}
+    )
+    groups = ma.fields.List(
+        ma.fields.String(validate=KEY), metadata={"description": "keys of the groups the member sits in"}
+    )
 
 
 class MemberUpdateSchema(ma.Schema):
     role = ma.fields.String(validate=ma.validate.OneOf([r.value for r in Role]))
-    organisation = ma.fields.String(allow_none=True)
-    reporter_function = ma.fields.String(allow_none=True)
-    groups = ma.fields.List(ma.fields.String())
+    organisation = ma.fields.String(allow_none=True, validate=KEY)
+    reporter_function = ma.fields.String(allow_none=True, validate=KEY)
+    groups = ma.fields.List(ma.fields.String(validate=KEY))
 
 
 class InvitationSchema(ma.Schema):

@@ -14,7 +14,7 @@ class VersionSchema(ma.Schema):
     number = Integer(dump_only=True)
     status = ma.fields.String(dump_only=True, metadata={"description": "draft | published | superseded"})
     variant = ma.fields.String(dump_only=True)
-    note = FreeText()
+    note = ma.fields.String(dump_only=True)
     created_at = ma.fields.DateTime(dump_only=True)
     published_at = ma.fields.DateTime(dump_only=True, allow_none=True)
     content = ma.fields.Nested(ChecklistContentSchema)

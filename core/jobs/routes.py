@@ -18,11 +18,6 @@ from core.tenancy import current_session, tenant_context
 blp = Blueprint("jobs", __name__, url_prefix=f"{API_PREFIX}/jobs", description="Long-running work")
 
 
-class ProgressSchema(ma.Schema):
-    done = Integer()
-    total = Integer(allow_none=True)
-
-
 class JobSchema(ma.Schema):
     id = ma.fields.String()
     status = ma.fields.String(metadata={"description": "queued | started | finished | failed"})

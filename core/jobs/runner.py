@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import queue
+import socket
+import threading
 import uuid
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from core.db import app_session, utcnow
+from core.errors import DomainError
 from core.jobs.models import Job
 from core.redacted_log import redacted_trace
-from core.tenancy import tenant_context
+from core.tenancy import platform_scope, tenant_context
 
 log = logging.getLogger(__name__)
 
 JOB_TIMEOUT_SECONDS = 3600
+RETRIES = 2  # rq runs a job that raised an unexpected error up to this many times more
+_job_thread_lock = threading.Lock()
 # Set by `est worker`: the app a worker process runs its jobs in.
 worker_app: Flask | None = None
 
@@ -61,31 +70,71 @@ def _resolve(path: str) -> Callable:
     return target
 
 
-def enqueue(fn: Callable, *, tenant: int | None, created_by: int | None = None, **arguments: Any) -> str:
+def enqueue(
+    fn: Callable, *, tenant: int | None, created_by: int | None = None, background: bool = False, **arguments: Any
+) -> str:
     """Record a job for ``fn(context, **arguments)`` as ``tenant`` and start it; returns the job id.
 
-    Call it after committing your own work: the job runs in its own Session (in-process, before this
-    returns, when no Redis is configured).
+    Call it after committing your own work: the job runs in its own Session — on an rq worker when Redis is
+    configured; else in-process, before this returns, or with ``background`` on this process's job thread (so that
+    a request can answer at once).
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     job_id = str(uuid.uuid4())
+    settings = app.config["EST"]
+    in_process_later = background and not settings.redis_url
     with app.extensions["est.sessionmaker"]() as session:
         session.add(
-            Job(id=job_id, tenant_id=tenant, created_by=created_by, function=_function_path(fn), arguments=arguments)
+            Job(
+                id=job_id,
+                tenant_id=tenant,
+                created_by=created_by,
+                function=_function_path(fn),
+                arguments=arguments,
+                owner=_owner() if in_process_later else None,
+            )
         )
         session.commit()
-    settings = app.config["EST"]
     if settings.redis_url:
         from redis import Redis
         from rq import Queue, Retry
 
         queue = Queue(settings.queue_name, connection=Redis.from_url(settings.redis_url))
         queue.enqueue(
-            run_job, job_id, job_id=job_id, job_timeout=JOB_TIMEOUT_SECONDS, retry=Retry(max=2, interval=[5, 30])
+            run_job,
+            job_id,
+            job_id=job_id,
+            job_timeout=JOB_TIMEOUT_SECONDS,
+            retry=Retry(max=RETRIES, interval=[5, 30]),
         )
+    elif in_process_later:
+        _job_thread(app).put(job_id)
     else:
         run_job(job_id)
     return job_id
+
+
+def _job_thread(app: Flask) -> queue.SimpleQueue[str]:
+    """This process's queue of in-process background jobs, run one at a time by one daemon thread (started on first
+    use). One thread, so that imports do not pile up CPU-heavy threads that hold the GIL against the requests; a
+    daemon, so that it never keeps a stopping process alive — what it leaves behind is failed at the next start
+    (see :func:`fail_abandoned`)."""
+    with _job_thread_lock:
+        jobs = app.extensions.get("est.job_queue")
+        if jobs is None:
+            jobs = app.extensions["est.job_queue"] = queue.SimpleQueue()
+            threading.Thread(target=_run_queued, args=(app, jobs), name="est-jobs", daemon=True).start()
+    return jobs
+
+
+def _run_queued(app: Flask, jobs: queue.SimpleQueue[str]) -> None:
+    while True:
+        job_id = jobs.get()
+        try:
+            with app.app_context():
+                run_job(job_id)
+        except Exception as error:  # run_job records its failures; this keeps the thread alive for the next job
+            log.error("in-process job %s\n%s", job_id, redacted_trace(error))
 
 
 def job_app() -> Flask:
@@ -99,15 +148,18 @@ def job_app() -> Flask:
 def _describe(error: Exception) -> str:
     """What a failed job shows: the kind of error and, for est's own errors, their message — never raw exception
     text, which can carry submitted values or SQL parameters (the log has the traceback)."""
-    from core.errors import DomainError
-
     if isinstance(error, DomainError):
         return f"{type(error).__name__}: {error.message}"
     return type(error).__name__
 
 
 def run_job(job_id: str) -> Any:
-    """Run a recorded job in its own app context and Session, as its tenant. Safe to run again."""
+    """Run a recorded job in its own app context and Session, as its tenant. Safe to run again.
+
+    A job ends ``finished``, or ``failed`` for good: when its error is est's own (a ``DomainError``: the input is
+    wrong, running it again gives the same answer, so rq is not asked to retry), in-process, or on rq's last attempt.
+    Then the function's ``discard`` (if it has one) is called with the job's arguments, to delete what the job kept
+    for itself (an import's upload). An error rq will retry leaves the job ``queued``, its input kept."""
     app = job_app()
     in_worker = bool(app.config["EST"].redis_url)
     with app.app_context():
@@ -115,14 +167,16 @@ def run_job(job_id: str) -> Any:
         job = db.get(Job, job_id)
         if job is None:
             raise LookupError(f"no job {job_id}")
-        if job.status == "finished":
+        if job.status in ("finished", "failed"):
             return job.result
         job.status, job.started_at, job.attempts, job.error = "started", utcnow(), job.attempts + 1, None
+        job.owner = _owner()
         db.commit()
         context = JobContext(job_id, app)
+        function = _resolve(job.function)
         try:
-            with tenant_context(job.tenant_id, db) if job.tenant_id is not None else nullcontext():
-                result = _resolve(job.function)(context, **job.arguments)
+            with _as_tenant(job.tenant_id, db):
+                result = function(context, **job.arguments)
                 job = db.get(Job, job_id)
                 job.status, job.result, job.finished_at = "finished", result, utcnow()
                 job.done, job.total = context.done, context.total
@@ -132,9 +186,70 @@ def run_job(job_id: str) -> Any:
             db.rollback()
             log.error("job %s failed\n%s", job_id, redacted_trace(error))
             job = db.get(Job, job_id)
-            job.status, job.error, job.finished_at = "failed", _describe(error), utcnow()
-            job.done, job.total = context.done, context.total
+            retried = in_worker and job.attempts <= RETRIES and not isinstance(error, DomainError)
+            job.status, job.error = ("queued" if retried else "failed"), _describe(error)
+            if retried:
+                job.owner = None  # waiting for rq again, in no process
+            job.finished_at, job.done, job.total = utcnow(), context.done, context.total
             db.commit()
-            if in_worker:
+            if retried:
                 raise
+            _discard(function, job.tenant_id, job.arguments, db)
             return None
+
+
+def _as_tenant(tenant_id: int | None, db: Session) -> AbstractContextManager:
+    return tenant_context(tenant_id, db) if tenant_id is not None else nullcontext()
+
+
+def _discard(function: Callable, tenant_id: int | None, arguments: dict, db: Session) -> None:
+    discard = getattr(function, "discard", None)
+    if discard is not None:
+        with _as_tenant(tenant_id, db):
+            discard(**arguments)
+
+
+def fail_abandoned(app: Flask) -> list[str]:
+    """Fail the jobs a dead process left ``queued`` or ``started`` and discard what they kept; returns their ids.
+
+    Called at start-up by ``est worker``, ``est demo`` and the WSGI app. A job is abandoned when its owner (see
+    ``Job.owner``) is a process on this host that no longer runs, or when it started longer ago than any job may run
+    (:data:`JOB_TIMEOUT_SECONDS`; rq kills it then), wherever it ran. Jobs of live processes, and rq jobs still
+    waiting for a worker (no owner), are left alone, so several processes may sweep at once."""
+    abandoned = []
+    with app.app_context():
+        db = app_session()
+        with platform_scope("start-up: fail the jobs of processes that died"):
+            candidates = db.scalars(select(Job).where(Job.status.in_(("queued", "started")), Job.owner.is_not(None)))
+            jobs = [job for job in candidates if _is_abandoned(job)]
+            for job in jobs:
+                job.status, job.finished_at = "failed", utcnow()
+                job.error = "Avbrutet: processen som körde jobbet stoppades. Försök igen."
+            found = [(job.id, job.function, job.tenant_id, job.arguments) for job in jobs]
+            db.commit()
+    for job_id, path, tenant_id, arguments in found:
+        log.warning("job %s was abandoned by a dead process: failed", job_id)
+        with app.app_context():  # a Session serves one tenant
+            _discard(_resolve(path), tenant_id, arguments, app_session())
+        abandoned.append(job_id)
+    return abandoned
+
+
+def _owner() -> str:
+    """This process, as a job's row records it (asked each time: a forked rq work horse has its own pid)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _is_abandoned(job: Job) -> bool:
+    host, _, pid = (job.owner or "").rpartition(":")
+    if job.started_at is not None and utcnow() - job.started_at > timedelta(seconds=JOB_TIMEOUT_SECONDS):
+        return True
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's live process
+        return False
+    return False

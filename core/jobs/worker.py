@@ -15,6 +15,7 @@ def run_worker(app: Flask, *, burst: bool = False) -> None:
     if not settings.redis_url:
         raise SystemExit("EST_REDIS_URL is not set: without Redis, jobs run in-process and need no worker.")
     runner.worker_app = app
+    runner.fail_abandoned(app)
     # The work horse forks; the engine's pool is disposed in the child (see core.db.make_engine).
     app.extensions["est.engine"].dispose()
     connection = Redis.from_url(settings.redis_url)

@@ -121,5 +121,5 @@ class LagesbildListArgs(ma.Schema):
     kind = ma.fields.String(validate=ma.validate.OneOf(WEEK_KINDS + LONG_KINDS))
     cycle = Integer()
     area = Integer()
-    status = ma.fields.String()
+    status = ma.fields.String(validate=ma.validate.OneOf(["draft", "compiled", "assessed", "published"]))
     label = PeriodLabel(LABEL_KINDS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import Response, g, url_for
+from flask import Response, current_app, g, url_for
 from flask_smorest.fields import Upload
 from sqlalchemy import Select, select
 
@@ -116,7 +116,9 @@ def update_report(changes: dict, report_id: int):
 
 
 class ImportFileSchema(ma.Schema):
-    file = Upload(required=True, metadata={"description": "CSV (UTF-8, comma or semicolon) or XLSX"})
+    file = Upload(
+        required=True, metadata={"description": "CSV (UTF-8, UTF-16 or Windows-1252; `;`, `,` or tab) or XLSX"}
+    )
 
 
 class TemplateArgs(ma.Schema):
@@ -128,20 +130,25 @@ class TemplateArgs(ma.Schema):
 @blp.arguments(ImportFileSchema, location="files")
 @blp.response(202, JobSchema)
 def import_reports(files: dict):
-    """Import old reports from CSV or XLSX (columns as in the template). Runs as a job: every row is checked
-    first; then either all rows are imported or none, and the job's result names every failing row and column.
+    """Import old reports from CSV or XLSX (columns as in the template). Answers 202 at once and runs as a job
+    (bounded: ``EST_IMPORT_MAX_ROWS`` rows, ``EST_IMPORT_MAX_BYTES`` bytes — a larger upload is 413): every row is
+    checked first; then either all rows are imported or none, and the job's result names every failing row and column.
     Importing the same file again adds nothing."""
     upload = files["file"]
     filename = upload.filename or "import"
     kind = importer.format_of(filename, upload.mimetype)
-    data = upload.read()
+    limit = current_app.config["EST"].import_max_bytes
+    data = upload.stream.read(limit + 1)
     if not data:
         raise DomainError("Filen är tom.", {"file": ["Filen är tom."]})
+    if len(data) > limit:
+        message = f"Filen är större än {limit // (1024 * 1024)} MB; dela upp den i flera filer."
+        raise DomainError(message, {"file": [message]}, status=413)
     db = current_session()
     row = ReportImport(filename=filename[:255], format=kind, data=data, uploaded_by=g.user.id)
     db.add(row)
     db.commit()
-    job_id = enqueue(importer.run_import, tenant=g.tenant.id, created_by=g.user.id, import_id=row.id)
+    job_id = enqueue(importer.run_import, tenant=g.tenant.id, created_by=g.user.id, background=True, import_id=row.id)
     job = db.get(Job, job_id)
     db.refresh(job)
     return job, 202, {"Location": url_for("jobs.get_job", job_id=job_id)}

@@ -5,7 +5,6 @@ Validation names the field of every error (``areas.2.key``), before anything is 
 
 from __future__ import annotations
 
-import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import marshmallow as ma
@@ -17,6 +16,25 @@ from core.tenants.models import DEFAULT_ASSESSMENT_SCALE, DEFAULT_RISK_SCALE_MAX
 
 KEY = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_]{0,62}$", error="Endast a–z, 0–9 och _ (högst 63 tecken).")
 SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="Endast a–z, 0–9 och - (2–63 tecken).")
+PLUGIN_KEY = ma.validate.Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", error="Endast A–Z, a–z, 0–9, _, . och - (högst 63 tecken)."
+)
+TIME = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Ange tid som TT:MM, t.ex. 10:00.")
+
+
+class _TimeZone(ma.validate.Regexp):
+    """The name of a time zone the zone database knows; the pattern keeps the lookup to names of that shape."""
+
+    def __call__(self, value: str) -> str:
+        super().__call__(value)
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ma.ValidationError(self._format_error(value)) from error
+        return value
+
+
+TIME_ZONE = _TimeZone(r"^[A-Za-z][A-Za-z0-9_+-]{0,30}(/[A-Za-z0-9_+-]{1,30}){0,2}$", error="Okänd tidszon '{input}'.")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 REPORTER_CATEGORIES = (
     "kommun",
@@ -27,19 +45,6 @@ REPORTER_CATEGORIES = (
     "fastighetsbolag",
     "polis",
 )
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-def _time(value: str) -> None:
-    if not _TIME.match(value):
-        raise ma.ValidationError("Ange tid som TT:MM, t.ex. 10:00.")
-
-
-def _timezone(value: str) -> None:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ma.ValidationError(f"Okänd tidszon '{value}'.") from error
 
 
 def _polygon(value: dict | None) -> None:
@@ -67,10 +72,10 @@ class CadenceSchema(Strict):
     frequency = ma.fields.String(required=True, validate=ma.validate.OneOf(["weekly", "fortnightly"]))
     fortnight_parity = ma.fields.String(validate=ma.validate.OneOf(["even", "odd"]))
     meeting_weekday = ma.fields.String(required=True, validate=ma.validate.OneOf(WEEKDAYS))
-    meeting_time = ma.fields.String(required=True, validate=_time)
+    meeting_time = ma.fields.String(required=True, validate=TIME)
     deadline_weekday = ma.fields.String(required=True, validate=ma.validate.OneOf(WEEKDAYS))
-    deadline_time = ma.fields.String(required=True, validate=_time)
-    timezone = ma.fields.String(load_default="Europe/Stockholm", validate=_timezone)
+    deadline_time = ma.fields.String(required=True, validate=TIME)
+    timezone = ma.fields.String(load_default="Europe/Stockholm", validate=TIME_ZONE)
 
     @ma.validates_schema
     def _parity(self, data: dict, **_kwargs) -> None:
@@ -122,19 +127,19 @@ def _unique_keys(field: str):
 class TenantSpecSchema(Strict):
     slug = ma.fields.String(required=True, validate=SLUG)
     name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
-    org_model = ma.fields.String(required=True)
-    checklist = ma.fields.String(required=True)
-    plugins = ma.fields.List(ma.fields.String(), load_default=list)
-    org_model_options = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    org_model = ma.fields.String(required=True, validate=PLUGIN_KEY)
+    checklist = ma.fields.String(required=True, validate=PLUGIN_KEY)
+    plugins = ma.fields.List(ma.fields.String(validate=PLUGIN_KEY), load_default=list)
+    org_model_options = ma.fields.Dict(keys=ma.fields.String(validate=KEY), load_default=dict)
     cadence = ma.fields.Nested(CadenceSchema, required=True)
     severity_scale = ma.fields.List(
-        ma.fields.String(validate=ma.validate.Length(min=1, max=40)),
+        FreeText(validate=ma.validate.Length(min=1, max=40)),
         load_default=lambda: list(DEFAULT_SEVERITY_SCALE),
         validate=ma.validate.Length(min=2, max=10),
         metadata={"description": "labels of the severity scale, lowest first"},
     )
     assessment_scale = ma.fields.List(
-        ma.fields.String(validate=ma.validate.Length(min=1, max=40)),
+        FreeText(validate=ma.validate.Length(min=1, max=40)),
         load_default=lambda: list(DEFAULT_ASSESSMENT_SCALE),
         validate=ma.validate.Length(min=2, max=10),
         metadata={"description": "the colour scale of area assessments, calmest first"},
