@@ -583,7 +583,8 @@ def direct_import(csv_path: Path, tenant_id: int, user_id: int, profile: bool) -
         if profiler is not None:
             profiler.disable()
         end = time.perf_counter()
-        job = db.get(Job, job_id)
+        with tenant_context(tenant_id, db):  # jobs are under the tenant wall
+            job = db.get(Job, job_id)
         status, result, error = job.status, job.result, job.error
     if profiler is not None:
         print(_top(profiler, "tottime", 25))

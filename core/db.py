@@ -128,22 +128,25 @@ def _ping_when_idle(engine: Engine) -> None:
 
 
 def refuse_privileged_role(engine: Engine) -> None:
-    """Row-level security does not bind superusers or BYPASSRLS roles, nor connections on which the bypass is on
-    by default (``ALTER ROLE … SET est.bypass``): on PostgreSQL, refuse to run with either."""
+    """Row-level security does not bind superusers or BYPASSRLS roles, and the policies admit the owner of the
+    tables (and so every member of its role) to every row: on PostgreSQL, refuse to run as any of them."""
     if engine.dialect.name != "postgresql":
         return
     with engine.connect() as connection:
-        privileged, bypass = connection.exec_driver_sql(
-            "select rolsuper or rolbypassrls, coalesce(current_setting('est.bypass', true), '') <> '' "
-            "from pg_roles where rolname = current_user"
+        privileged, owner = connection.exec_driver_sql(
+            "select rolsuper or rolbypassrls, exists (select from pg_tables where schemaname = 'public' "
+            "and pg_has_role(current_user, tableowner, 'MEMBER')) from pg_roles where rolname = current_user"
         ).one()
     if privileged:
         raise RuntimeError(
             "EST_DATABASE_URL connects as a superuser or BYPASSRLS role, which row-level security does not bind. "
             "Connect as an application role that owns nothing (see .ci/postgres-setup)."
         )
-    if bypass:
-        raise RuntimeError("est.bypass is set for the application role or database: remove that setting.")
+    if owner:
+        raise RuntimeError(
+            "EST_DATABASE_URL connects as the owner of est's tables (or a member of its role), whom the row-level "
+            "security policies admit to every row. Connect as an application role that owns nothing."
+        )
 
 
 def init_app(app: Flask) -> None:

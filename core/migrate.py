@@ -29,7 +29,13 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
         grant_app_role(settings.migration_database_url, settings.app_role)
 
 
+# Columns the application role cannot read: checks go through the functions of migration 0006.
+SECRET_COLUMNS = {"users": "password_hash", "api_tokens": "token_hash"}
+
+
 def grant_app_role(owner_url: str, role: str) -> None:
+    """Data rights on every table, except SELECT of :data:`SECRET_COLUMNS` (an UPDATE or DELETE may still name any
+    other column in its WHERE)."""
     engine = create_engine(owner_url)
     quoted = engine.dialect.identifier_preparer.quote(role)
     with engine.begin() as connection:
@@ -37,4 +43,14 @@ def grant_app_role(owner_url: str, role: str) -> None:
         connection.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}"))
         connection.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}"))
         connection.execute(text(f"REVOKE ALL ON TABLE alembic_version FROM {quoted}"))
+        for table, secret in SECRET_COLUMNS.items():
+            readable = connection.execute(
+                text(
+                    "select string_agg(quote_ident(column_name), ', ') from information_schema.columns "
+                    "where table_schema = 'public' and table_name = :table and column_name <> :secret"
+                ),
+                {"table": table, "secret": secret},
+            ).scalar_one()
+            connection.execute(text(f"REVOKE SELECT ON TABLE {table} FROM {quoted}"))
+            connection.execute(text(f"GRANT SELECT ({readable}) ON TABLE {table} TO {quoted}"))
     engine.dispose()

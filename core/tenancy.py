@@ -8,7 +8,8 @@ Every tenant-owned table mixes in :class:`TenantScoped`. With that, for every Se
   (``before_flush``);
 * a Session serves one tenant only, so its identity map can never hand one tenant's object to another;
 * on PostgreSQL every transaction carries ``est.tenant_id``, which the row-level security policies created by
-  the migrations check — the second wall, which also covers raw SQL.
+  the migrations check — the second wall, which also covers raw SQL and which nothing the application role can
+  send opens further.
 
 Plain (Core) statements are not seen by these listeners. The hot paths that use them touch platform tables
 (tenants, users, tokens), or name the tenant themselves (:func:`insert_row` stamps it like the ORM does), and
@@ -16,7 +17,8 @@ row-level security holds them on PostgreSQL.
 
 The current tenant lives in a context variable, set from the URL, the job payload or the CLI with
 :func:`tenant_context`. Platform-level code that must see across tenants uses the one named bypass,
-:func:`platform_scope` — grep for it to review every use.
+:func:`platform_scope` — grep for it to review every use. It lifts the first wall only: on PostgreSQL such code
+reads through the SECURITY DEFINER functions of migration 0006, each bound to a secret of the caller.
 """
 
 from __future__ import annotations
@@ -27,7 +29,22 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ForeignKey, Insert, Row, Select, String, Table, bindparam, cast, event, false, func, select, text
+from sqlalchemy import (
+    Connection,
+    ForeignKey,
+    Insert,
+    Row,
+    Select,
+    String,
+    Table,
+    bindparam,
+    cast,
+    event,
+    false,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.orm import (
     LoaderCriteriaOption,
     Mapped,
@@ -70,8 +87,9 @@ def current_session() -> Session:
 
 
 @contextmanager
-def tenant_context(tenant_id: int, session: Session | None = None) -> Iterator[None]:
-    """Run the block as ``tenant_id``. Pass the Session if a transaction may already be open on it."""
+def tenant_context(tenant_id: int | None, session: Session | None = None) -> Iterator[None]:
+    """Run the block as ``tenant_id`` (``None``: as no tenant, e.g. for platform jobs). Pass the Session if a
+    transaction may already be open on it."""
     token = _tenant.set(tenant_id)
     try:
         if session is not None:
@@ -84,17 +102,15 @@ def tenant_context(tenant_id: int, session: Session | None = None) -> Iterator[N
 
 
 @contextmanager
-def platform_scope(reason: str, session: Session | None = None) -> Iterator[None]:
-    """THE bypass: platform-level code that must read or write across tenants. State why."""
+def platform_scope(reason: str) -> Iterator[None]:
+    """THE bypass: platform-level code that must read or write across tenants. State why. It lifts the Session's
+    scoping only: on PostgreSQL the transaction sees no tenant's rows unless a tenant is set, so the code inside
+    reads across tenants through a SECURITY DEFINER function (with a plain query on SQLite)."""
     token = _bypass.set(reason)
     try:
-        if session is not None:
-            _sync_database_setting(session)
         yield
     finally:
         _bypass.reset(token)
-        if session is not None:
-            _sync_database_setting(session)
 
 
 _SETS_ITSELF = "est_first_statement_sets_tenant"
@@ -102,14 +118,12 @@ _SETS_ITSELF = "est_first_statement_sets_tenant"
 
 def tenant_stamp(setting_it: bool) -> Select:
     """One row for the tenant of ``:slug``: its stamp (id, creation time, revision), and with ``setting_it``
-    (PostgreSQL, as the transaction's first statement: see :func:`sets_tenant_itself`) ``est.tenant_id`` set and
-    ``est.bypass`` cleared for the transaction by the same statement. Extend it with more platform-level columns;
+    (PostgreSQL, as the transaction's first statement: see :func:`sets_tenant_itself`) ``est.tenant_id`` set for
+    the transaction by the same statement. Extend it with more platform-level columns;
     enter the tenant with :func:`enter_request_tenant`."""
     statement = select(Tenant.id, Tenant.created_at, Tenant.revision).where(Tenant.slug == bindparam("slug"))
     if setting_it:
-        statement = statement.add_columns(
-            func.set_config("est.tenant_id", cast(Tenant.id, String), True), func.set_config("est.bypass", "", True)
-        )
+        statement = statement.add_columns(func.set_config("est.tenant_id", cast(Tenant.id, String), True))
     return statement
 
 
@@ -183,27 +197,27 @@ def _bind_session(session: Session, tenant_id: int) -> None:
         raise TenancyError(f"this Session serves tenant {bound}; open a new Session for tenant {tenant_id}")
 
 
-def _database_setting_sql() -> tuple[str, dict]:
-    tenant_id = _tenant.get()
-    return (
-        "select set_config('est.tenant_id', :tenant, true), set_config('est.bypass', :bypass, true)",
-        {"tenant": "" if tenant_id is None else str(tenant_id), "bypass": "on" if _bypass.get() else ""},
-    )
+_SET_TENANT = text("select set_config('est.tenant_id', :tenant, true)")
+
+
+def set_connection_tenant(connection: Connection) -> None:
+    """Give a transaction on a plain connection (outside any Session) the current tenant, on PostgreSQL."""
+    if connection.dialect.name == "postgresql":
+        tenant_id = _tenant.get()
+        connection.execute(_SET_TENANT, {"tenant": "" if tenant_id is None else str(tenant_id)})
 
 
 def _sync_database_setting(session: Session) -> None:
-    if session.in_transaction() and session.get_bind().dialect.name == "postgresql":
-        sql, params = _database_setting_sql()
-        session.connection().execute(text(sql), params)
+    if session.in_transaction():
+        set_connection_tenant(session.connection())
 
 
 @event.listens_for(Session, "after_begin")
 def _set_transaction_tenant(session: Session, _transaction, connection) -> None:
-    # Both settings, every transaction (overriding anything set for the role or the database) — unless the first
-    # statement sets them itself (see ``tenant_stamp``).
-    if connection.dialect.name == "postgresql" and not session.info.pop(_SETS_ITSELF, False):
-        sql, params = _database_setting_sql()
-        connection.execute(text(sql), params)
+    # Every transaction (overriding anything set for the role or the database) — unless the first statement sets
+    # it itself (see ``tenant_stamp``).
+    if not session.info.pop(_SETS_ITSELF, False):
+        set_connection_tenant(connection)
 
 
 def _touches_tenant_rows(state: ORMExecuteState) -> bool:

@@ -6,10 +6,10 @@ at ``/static``: the Content-Security-Policy (core.security) allows no inline sty
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from core.accounts.auth import login_session
+from core.accounts.auth import login_session, logout_session
 from core.csrf import CsrfRefused, check_form_token, form_token
 from core.ratelimit import LoginThrottled, throttled_authenticate
 from core.tenancy import current_session
@@ -42,7 +42,7 @@ def login():
 @blp.route("/logout", methods=["POST"])
 def logout():
     check_form_token()
-    session.clear()
+    logout_session()
     return redirect(url_for("web.index"))
 
 

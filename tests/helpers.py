@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Connection, create_engine, func, select
 
 from core.accounts.seed import ensure_member
 from core.accounts.service import upsert_user
@@ -66,6 +69,24 @@ class Api:
             if job["status"] in ("finished", "failed") or time.monotonic() > deadline:
                 return job
             time.sleep(0.1)
+
+
+@contextmanager
+def owner_connection(app: Flask) -> Iterator[Connection]:
+    """A connection as the schema owner, whom the row-level security policies admit to every row (the application
+    role sees none without a tenant): for tests that look across tenants."""
+    engine = create_engine(app.config["EST"].migration_database_url)
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def count_all(app: Flask, *models: type) -> dict[str, int]:
+    """Rows of each model across every tenant."""
+    with owner_connection(app) as connection:
+        return {m.__name__: connection.scalar(select(func.count()).select_from(m)) for m in models}
 
 
 TENANT_RULE = re.compile(r"^/api/v1/tenants/<slug>/(?P<rest>.+)$")

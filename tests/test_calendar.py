@@ -13,10 +13,9 @@ from config.settings import REPO_ROOT
 from core.cycles import periods
 from core.cycles.models import Cycle
 from core.models import Tenant as TenantRow
-from core.tenancy import current_session, platform_scope
 from tests.cycle_helpers import Tenant
 from tests.fixtures.tenant_doc import tenant_doc
-from tests.helpers import Api
+from tests.helpers import Api, owner_connection
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -73,8 +72,8 @@ def test_a_window_runs_from_local_midnight_to_local_midnight_across_dst() -> Non
 
 
 def _cycles_by_tenant(app) -> dict[str, list[tuple[str, str]]]:
-    with app.app_context(), platform_scope("test: cycles of every tenant"):
-        rows = current_session().execute(
+    with owner_connection(app) as connection:
+        rows = connection.execute(
             select(TenantRow.slug, Cycle.period, Cycle.state).join(TenantRow, TenantRow.id == Cycle.tenant_id)
         )
         result: dict[str, list[tuple[str, str]]] = {}
@@ -87,8 +86,8 @@ def test_onboarding_by_file_opens_the_current_cycle_of_every_tenant(app) -> None
     result = app.test_cli_runner().invoke(args=["tenants", "sync", "--dir", str(REPO_ROOT / "tenants")])
     assert result.exit_code == 0, result.output
     opened = _cycles_by_tenant(app)
-    with app.app_context(), platform_scope("test: the pilots' cadences"):
-        cadences = dict(current_session().execute(select(TenantRow.slug, TenantRow.cadence)).all())
+    with owner_connection(app) as connection:
+        cadences = dict(connection.execute(select(TenantRow.slug, TenantRow.cadence)).all())
     now = datetime.now(UTC)
     expected = {slug: [(periods.period_of(now, cadence).label, "collecting")] for slug, cadence in cadences.items()}
     assert opened == expected and len(opened) == 8

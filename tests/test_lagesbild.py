@@ -3,12 +3,9 @@ around compile jobs."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from core.notifications.models import Notification, OutboxMessage
-from core.tenancy import current_session, platform_scope
 from tests.cycle_helpers import Tenant
-from tests.helpers import Api
+from tests.helpers import Api, count_all
 
 
 def _joint(t: Tenant, at: str) -> dict:
@@ -141,10 +138,7 @@ def test_scheduler_opens_cycles_moves_them_at_the_deadline_and_reminds_once(app,
     notices = api.get(f"{alfa.base}/notifications", silent).get_json()["items"]
     assert len(notices) == 1 and "2024-W11" in notices[0]["subject"]
     assert api.get(f"{alfa.base}/notifications", active).get_json()["items"] == []
-    with app.app_context(), platform_scope("test: count the outbox across tenants"):
-        db = current_session()
-        assert db.scalar(select(func.count()).select_from(OutboxMessage)) == 1
-        assert db.scalar(select(func.count()).select_from(Notification)) == 1
+    assert count_all(app, OutboxMessage, Notification) == {"OutboxMessage": 1, "Notification": 1}
     week11 = api.get(f"{alfa.base}/cycles?page_size=5", alfa.admin).get_json()["items"][2]
     coverage = api.get(f"{alfa.base}/cycles/{week11['id']}/coverage", alfa.admin).get_json()
     assert coverage["missing_functions"] == ["husvardar", "omradespolis"]

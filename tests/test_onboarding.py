@@ -6,14 +6,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from sqlalchemy import func, select
 
 from config.settings import REPO_ROOT
 from core.models import Area, Group, Tenant
-from core.tenancy import current_session, platform_scope
 from core.tenants.files import load
 from tests.fixtures.tenant_doc import tenant_doc
-from tests.helpers import Api
+from tests.helpers import Api, count_all
 
 PILOTS = ["boras", "borlange", "botkyrka", "malmo", "norrkoping", "orebro", "sollentuna", "vaxjo"]
 
@@ -23,9 +21,7 @@ def _sync(app, directory: Path) -> Result:
 
 
 def _counts(app) -> dict[str, int]:
-    with app.app_context(), platform_scope("test: count everything"):
-        db = current_session()
-        return {m.__name__: db.scalar(select(func.count()).select_from(m)) for m in (Tenant, Area, Group)}
+    return count_all(app, Tenant, Area, Group)
 
 
 def test_the_eight_pilots_sync_and_resync_idempotently(app) -> None:

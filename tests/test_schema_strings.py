@@ -36,7 +36,7 @@ LOADED_BY_SERVICES: list[type[ma.Schema]] = [ChecklistContentSchema]
 FORMAT_VALIDATORS = (ma.validate.OneOf, ma.validate.Regexp, ma.validate.Equal, ma.validate.ContainsOnly)
 FORMAT_FIELDS = (ma.fields.Email, ma.fields.Url, ma.fields.UUID, PeriodLabel)
 # Secrets are hashed, never stored or shown as text.
-SECRETS = {"password"}
+SECRETS = {"password", "current_password", "new_password"}
 
 
 def _views(app: Flask) -> Iterator[Callable[..., Any]]:

@@ -19,14 +19,12 @@ REPORTS = "/api/v1/tenants/alfa/reports"
 
 @pytest.fixture
 def owner_sql(settings):
-    """Raw SQL as the schema owner, outside est's sessions and listeners (with the bypass on PostgreSQL)."""
+    """Raw SQL as the schema owner (admitted to every row), outside est's sessions and listeners."""
     engine = create_engine(settings.migration_database_url)
 
     def run(statement: str, **parameters) -> None:
         typed = [bindparam(k, type_=UTCDateTime()) for k, v in parameters.items() if isinstance(v, datetime)]
         with engine.begin() as connection:
-            if engine.dialect.name == "postgresql":
-                connection.execute(text("select set_config('est.bypass', 'on', true)"))
             connection.execute(text(statement).bindparams(*typed), parameters)
 
     yield run

@@ -1,35 +1,62 @@
-"""Who is calling: a Bearer token (API clients) or the signed session cookie (the web pages).
+"""Who is calling: a Bearer token (API clients) or the web session (the web pages).
 
-A cookie-authenticated request that changes state must also carry ``X-CSRF-Token`` with the session's
-token, so that another site cannot make a logged-in browser act.
+A web session is a row of ``api_tokens`` (kind "session"); the signed cookie carries its secret as ``sid``, and
+every cookie request checks the row, so logging out (or a password change, which deletes every row of the user)
+ends it for good. A cookie-authenticated request that changes state must also carry ``X-CSRF-Token`` with the
+session's token (``session["csrf"]``), so that another site cannot make a logged-in browser act.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_smorest import abort
 
 from core.accounts.models import User
-from core.accounts.service import user_for_token
+from core.accounts.service import (
+    SESSION,
+    TOKEN,
+    digest,
+    issue_credential,
+    note_use,
+    revoke_credential,
+    user_for_credential,
+)
 from core.tenancy import current_session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def login_session(user: User) -> str:
-    """Start a cookie session for ``user``; returns its CSRF token."""
+    """Start a web session for ``user`` (its row is committed); returns its CSRF token."""
+    secret, _ = issue_credential(current_session(), user, SESSION, current_app.permanent_session_lifetime)
+    current_session().commit()
     session.clear()
-    session["user_id"] = user.id
+    session["sid"] = secret
     session["csrf"] = secrets.token_urlsafe(24)
     return session["csrf"]
+
+
+def logout_session() -> None:
+    """End the web session of this cookie for good (its row is deleted and committed)."""
+    session.clear()
+    if g.get("credential_kind") == SESSION:
+        db = current_session()
+        revoke_credential(db, g.user.id, db.info["est_credential"][0], SESSION)
+        db.commit()
 
 
 def bearer_token() -> str | None:
     """The token of a well-formed ``Authorization: Bearer <token>`` header, else ``None``."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
+def credential_digest() -> str:
+    """The digest of the secret the caller authenticated with (token or session): what binds the cross-tenant
+    reads of ``core.accounts.service`` to the caller."""
+    return g.credential_digest
 
 
 def init_app(app: Flask) -> None:
@@ -43,15 +70,19 @@ def init_app(app: Flask) -> None:
             if scheme.lower() != "bearer" or not token:
                 abort(401, message="Authorization måste vara 'Bearer <token>'.")
             # A tenant-level URL has found the token's user already, with its tenant (core.api.tenant_blueprint).
-            g.user = g.pop("token_user") if "token_user" in g else user_for_token(db, token.strip())
+            g.user = g.pop("token_user") if "token_user" in g else user_for_credential(db, token.strip(), TOKEN)
             if g.user is None:
                 abort(401, message="Ogiltig eller utgången token.")
+            g.credential_digest, g.credential_kind = digest(token.strip()), TOKEN
+            note_use(db)
             return
-        user_id = session.get("user_id")
-        if user_id is None:
+        secret = session.get("sid")
+        if not isinstance(secret, str):
             return
         changes_api = request.method not in SAFE_METHODS and request.path.startswith("/api/")
         if changes_api and request.headers.get("X-CSRF-Token") != session.get("csrf"):
             abort(403, message="X-CSRF-Token saknas eller stämmer inte.")
-        user = db.get(User, user_id)
-        g.user = user if user is not None and user.active else None
+        g.user = user_for_credential(db, secret, SESSION)
+        if g.user is not None:
+            g.credential_digest, g.credential_kind = digest(secret), SESSION
+            note_use(db)

@@ -4,29 +4,33 @@ Members join through invitations (``core.accounts.invitation_routes``), never by
 
 from __future__ import annotations
 
-from flask import current_app, g, session
+from flask import current_app, g
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from core.accounts import invitation_routes, members
-from core.accounts.auth import login_session
-from core.accounts.models import Membership, Role, User
+from core.accounts.auth import credential_digest, login_session, logout_session
+from core.accounts.models import ApiToken, Membership, Role, User
 from core.accounts.schemas import (
     CredentialsSchema,
     MemberSchema,
     MemberUpdateSchema,
     MeSchema,
+    PasswordChangeSchema,
     SessionSchema,
+    TokenInfoSchema,
+    TokenRequestSchema,
     TokenSchema,
 )
-from core.accounts.service import issue_token
+from core.accounts.service import TOKEN, caller_memberships, issue_token, revoke_credential, set_password
 from core.api import API_PREFIX
 from core.api.access import authenticated, public, tenant_role
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
-from core.errors import DomainError
+from core.db import utcnow
+from core.errors import DomainError, NotFound
 from core.ratelimit import throttled_authenticate
-from core.tenancy import current_session, platform_scope
+from core.tenancy import current_session
 from core.tenants.models import Tenant
 
 blp = Blueprint("auth", __name__, url_prefix=f"{API_PREFIX}/auth", description="Tokens and sessions")
@@ -45,15 +49,50 @@ def _authenticate(data: dict) -> User:
 
 @blp.route("/tokens", methods=["POST"])
 @public
-@blp.arguments(CredentialsSchema)
+@blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 def create_token(data: dict):
-    """Exchange e-mail and password for an API token (send it as ``Authorization: Bearer <token>``)."""
+    """Exchange e-mail and password for an API token (send it as ``Authorization: Bearer <token>``), optionally
+    named."""
     db = current_session()
     user = _authenticate(data)
-    token, row = issue_token(db, user, current_app.config["EST"].token_ttl_days)
+    token, row = issue_token(db, user, current_app.config["EST"].token_ttl_days, data.get("name"))
     db.commit()
     return {"token": token, "expires_at": row.expires_at}
+
+
+@blp.route("/tokens", methods=["GET"])
+@authenticated
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(TokenInfoSchema))
+def list_tokens(args: dict):
+    """The caller's own unexpired API tokens, newest first, with their names and last use."""
+    own = ApiToken.user_id == g.user.id, ApiToken.kind == TOKEN, ApiToken.expires_at > utcnow()
+    return paginate(select(ApiToken).where(*own).order_by(ApiToken.id.desc()), args)
+
+
+@blp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@authenticated
+@blp.response(204)
+def revoke_token(token_id: int):
+    """Revoke one of the caller's own API tokens (404 for anybody else's)."""
+    db = current_session()
+    if not revoke_credential(db, g.user.id, token_id, TOKEN):
+        raise NotFound("Hittades inte.")
+    db.commit()
+
+
+@blp.route("/password", methods=["POST"])
+@authenticated
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+def change_password(data: dict):
+    """Change one's own password: every token and session of the account ends, this one included."""
+    db = current_session()
+    if throttled_authenticate(db, g.user.email, data["current_password"]) is None:
+        raise DomainError("Fel lösenord.", {"current_password": ["Stämmer inte."]})
+    set_password(db, g.user, data["new_password"])
+    db.commit()
 
 
 @blp.route("/session", methods=["POST"])
@@ -71,8 +110,8 @@ def create_session(data: dict):
 @public
 @blp.response(204)
 def delete_session():
-    """Log out of the cookie session."""
-    session.clear()
+    """Log out of the cookie session: it ends for good, whoever holds a copy of the cookie."""
+    logout_session()
 
 
 @blp.route("/me", methods=["GET"])
@@ -81,18 +120,13 @@ def delete_session():
 def me():
     """The caller and the tenants they are a member of."""
     db = current_session()
-    with platform_scope("a user's own memberships across tenants", db):
-        rows = db.execute(
-            select(Tenant.slug, Membership.role)
-            .join(Membership, Membership.tenant_id == Tenant.id)
-            .where(Membership.user_id == g.user.id)
-            .order_by(Tenant.slug)
-        ).all()
+    roles = dict(caller_memberships(db, g.user, credential_digest()))
+    slugs = db.execute(select(Tenant.id, Tenant.slug).where(Tenant.id.in_(roles)).order_by(Tenant.slug)).all()
     return {
         "id": g.user.id,
         "email": g.user.email,
         "is_platform_admin": g.user.is_platform_admin,
-        "memberships": [{"tenant": slug, "role": role} for slug, role in rows],
+        "memberships": [{"tenant": slug, "role": roles[tenant_id]} for tenant_id, slug in slugs],
     }
 
 

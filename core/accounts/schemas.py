@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from core.accounts.models import InvitationState, Role
 from core.api.fields import Integer
+from core.privacy import FreeText
 from core.tenants.schemas import KEY
 
 
@@ -14,9 +15,31 @@ class CredentialsSchema(ma.Schema):
     password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=1024))
 
 
+class TokenRequestSchema(CredentialsSchema):
+    name = FreeText(
+        validate=ma.validate.Length(min=1, max=100),
+        metadata={"description": "What the token is for, to tell tokens apart (optional)"},
+    )
+
+
 class TokenSchema(ma.Schema):
     token = ma.fields.String(required=True)
     expires_at = ma.fields.DateTime(required=True)
+
+
+class TokenInfoSchema(ma.Schema):
+    """A token as its owner sees it in the list (never the token itself)."""
+
+    id = Integer()
+    name = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+    expires_at = ma.fields.DateTime()
+    last_used_at = ma.fields.DateTime(allow_none=True, metadata={"description": "to the minute"})
+
+
+class PasswordChangeSchema(ma.Schema):
+    current_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=1024))
+    new_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=1024))
 
 
 class SessionSchema(ma.Schema):

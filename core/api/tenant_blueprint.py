@@ -44,7 +44,8 @@ def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
         token = bearer_token()
         setting_it = sets_tenant_itself(session)
         parameters = {"slug": slug, **(token_parameters(token) if token else {})}
-        row = session.connection().execute(_binding(setting_it, token is not None), parameters).first()
+        dialect = session.get_bind().dialect.name
+        row = session.connection().execute(_binding(dialect, setting_it, token is not None), parameters).first()
         if token is not None and row is not None:
             g.token_user = user_from(session, row, prefix="user_")  # authenticated in the same statement
         # An unknown slug is answered by the access rule (401 before 404), so that anonymous callers cannot
@@ -68,8 +69,8 @@ def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
 
 
 @cache
-def _binding(setting_it: bool, with_user: bool) -> Select:
+def _binding(dialect: str, setting_it: bool, with_user: bool) -> Select:
     """The one statement that starts a tenant-level request: the tenant's stamp (on PostgreSQL also setting
-    ``est.tenant_id`` and clearing ``est.bypass``) and, for a Bearer token, the token's user."""
+    ``est.tenant_id``) and, for a Bearer token, the token's user."""
     statement = tenant_stamp(setting_it)
-    return with_token_user(statement) if with_user else statement
+    return with_token_user(statement, dialect) if with_user else statement

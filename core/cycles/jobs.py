@@ -29,6 +29,6 @@ def tick(now: str | None = None) -> list[str]:
     """For every tenant, enqueue its housekeeping job. Platform level: reads only the tenant registry."""
     app: Flask = runner.job_app()
     with app.app_context():
-        with new_session() as session, platform_scope("the scheduler visits every tenant", session):
+        with new_session() as session, platform_scope("the scheduler visits every tenant"):
             tenant_ids = list(session.scalars(select(Tenant.id).order_by(Tenant.id)))
         return [enqueue(housekeeping, tenant=tenant_id, now=now) for tenant_id in tenant_ids]

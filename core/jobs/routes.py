@@ -13,6 +13,7 @@ from core.api.access import authenticated
 from core.api.fields import Integer
 from core.errors import NotFound
 from core.jobs.models import Job
+from core.jobs.runner import job_tenant
 from core.tenancy import current_session, tenant_context
 
 blp = Blueprint("jobs", __name__, url_prefix=f"{API_PREFIX}/jobs", description="Long-running work")
@@ -51,7 +52,12 @@ def _may_see(job: Job) -> bool:
 @blp.response(200, JobSchema)
 def get_job(job_id: str):
     """A job's status, progress and result (404 for jobs of tenants the caller cannot see)."""
-    job = current_session().get(Job, job_id)
+    db = current_session()
+    owner = job_tenant(db, job_id)
+    if owner is None:
+        raise NotFound("Hittades inte.")
+    with tenant_context(owner[0], db):
+        job = db.get(Job, job_id)
     if job is None or not _may_see(job):
         raise NotFound("Hittades inte.")
     return job

@@ -10,19 +10,19 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import select, update
+from sqlalchemy import column, func, select, update
 from sqlalchemy.orm import Session
 
 from core.db import app_session, utcnow
 from core.errors import DomainError
 from core.jobs.models import Job
 from core.redacted_log import redacted_trace
-from core.tenancy import platform_scope, tenant_context
+from core.tenancy import platform_scope, set_connection_tenant, tenant_context
+from core.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ class JobContext:
         if engine.dialect.name == "sqlite":
             return
         with engine.begin() as connection:
+            set_connection_tenant(connection)
             connection.execute(update(Job).where(Job.id == self.job_id).values(done=self.done, total=self.total))
 
 
@@ -83,7 +84,7 @@ def enqueue(
     job_id = str(uuid.uuid4())
     settings = app.config["EST"]
     in_process_later = background and not settings.redis_url
-    with app.extensions["est.sessionmaker"]() as session:
+    with tenant_context(tenant), app.extensions["est.sessionmaker"]() as session:
         session.add(
             Job(
                 id=job_id,
@@ -153,6 +154,16 @@ def _describe(error: Exception) -> str:
     return type(error).__name__
 
 
+def job_tenant(session: Session, job_id: str) -> tuple[int | None] | None:
+    """``(tenant id,)`` of a job (``(None,)`` for a platform job), ``None`` when there is no such job: what lets a
+    job be read inside its tenant's wall. On PostgreSQL through ``est_job_tenant``, which needs the job's random id."""
+    if session.get_bind().dialect.name == "postgresql":
+        found = func.est_job_tenant(job_id).table_valued(column("tenant_id"))
+        return session.execute(select(found.c.tenant_id)).first()
+    with platform_scope("the tenant of a job, found by its id"):
+        return session.execute(select(Job.tenant_id).where(Job.id == job_id)).first()
+
+
 def run_job(job_id: str) -> Any:
     """Run a recorded job in its own app context and Session, as its tenant. Safe to run again.
 
@@ -163,50 +174,54 @@ def run_job(job_id: str) -> Any:
     app = job_app()
     in_worker = bool(app.config["EST"].redis_url)
     with app.app_context():
-        db = app_session()
-        job = db.get(Job, job_id)
-        if job is None:
+        # Its own Session: the job's runs as the job's tenant from its first transaction on.
+        with app.extensions["est.sessionmaker"]() as session:
+            found = job_tenant(session, job_id)
+        if found is None:
             raise LookupError(f"no job {job_id}")
-        if job.status in ("finished", "failed"):
-            return job.result
-        job.status, job.started_at, job.attempts, job.error = "started", utcnow(), job.attempts + 1, None
-        job.owner = _owner()
+        with tenant_context(found[0]):
+            return _run(app, job_id, in_worker)
+
+
+def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
+    """Run the job, as its tenant already set; a failure is recorded (and raised again when rq will retry it)."""
+    db = app_session()
+    job = db.get(Job, job_id)
+    if job.status in ("finished", "failed"):
+        return job.result
+    job.status, job.started_at, job.attempts, job.error = "started", utcnow(), job.attempts + 1, None
+    job.owner = _owner()
+    db.commit()
+    context = JobContext(job_id, app)
+    function = _resolve(job.function)
+    try:
+        result = function(context, **job.arguments)
+        job = db.get(Job, job_id)
+        job.status, job.result, job.finished_at = "finished", result, utcnow()
+        job.done, job.total = context.done, context.total
         db.commit()
-        context = JobContext(job_id, app)
-        function = _resolve(job.function)
-        try:
-            with _as_tenant(job.tenant_id, db):
-                result = function(context, **job.arguments)
-                job = db.get(Job, job_id)
-                job.status, job.result, job.finished_at = "finished", result, utcnow()
-                job.done, job.total = context.done, context.total
-                db.commit()
-            return result
-        except Exception as error:
-            db.rollback()
-            log.error("job %s failed\n%s", job_id, redacted_trace(error))
-            job = db.get(Job, job_id)
-            retried = in_worker and job.attempts <= RETRIES and not isinstance(error, DomainError)
-            job.status, job.error = ("queued" if retried else "failed"), _describe(error)
-            if retried:
-                job.owner = None  # waiting for rq again, in no process
-            job.finished_at, job.done, job.total = utcnow(), context.done, context.total
-            db.commit()
-            if retried:
-                raise
-            _discard(function, job.tenant_id, job.arguments, db)
-            return None
+        return result
+    except Exception as error:
+        db.rollback()
+        log.error("job %s failed\n%s", job_id, redacted_trace(error))
+        job = db.get(Job, job_id)
+        retried = in_worker and job.attempts <= RETRIES and not isinstance(error, DomainError)
+        job.status, job.error = ("queued" if retried else "failed"), _describe(error)
+        if retried:
+            job.owner = None  # waiting for rq again, in no process
+        job.finished_at, job.done, job.total = utcnow(), context.done, context.total
+        db.commit()
+        if retried:
+            raise
+        _discard(function, job.arguments)
+        return None
 
 
-def _as_tenant(tenant_id: int | None, db: Session) -> AbstractContextManager:
-    return tenant_context(tenant_id, db) if tenant_id is not None else nullcontext()
-
-
-def _discard(function: Callable, tenant_id: int | None, arguments: dict, db: Session) -> None:
+def _discard(function: Callable, arguments: dict) -> None:
+    """Call the function's ``discard`` (if it has one), as the job's tenant, to delete what the job kept."""
     discard = getattr(function, "discard", None)
     if discard is not None:
-        with _as_tenant(tenant_id, db):
-            discard(**arguments)
+        discard(**arguments)
 
 
 def fail_abandoned(app: Flask) -> list[str]:
@@ -215,24 +230,35 @@ def fail_abandoned(app: Flask) -> list[str]:
     Called at start-up by ``est worker``, ``est demo`` and the WSGI app. A job is abandoned when its owner (see
     ``Job.owner``) is a process on this host that no longer runs, or when it started longer ago than any job may run
     (:data:`JOB_TIMEOUT_SECONDS`; rq kills it then), wherever it ran. Jobs of live processes, and rq jobs still
-    waiting for a worker (no owner), are left alone, so several processes may sweep at once."""
-    abandoned = []
+    waiting for a worker (no owner), are left alone, so several processes may sweep at once. The sweep visits the
+    platform's jobs and then each tenant's, inside that tenant's wall (jobs are under row-level security)."""
     with app.app_context():
-        db = app_session()
-        with platform_scope("start-up: fail the jobs of processes that died"):
-            candidates = db.scalars(select(Job).where(Job.status.in_(("queued", "started")), Job.owner.is_not(None)))
-            jobs = [job for job in candidates if _is_abandoned(job)]
-            for job in jobs:
-                job.status, job.finished_at = "failed", utcnow()
-                job.error = "Avbrutet: processen som körde jobbet stoppades. Försök igen."
-            found = [(job.id, job.function, job.tenant_id, job.arguments) for job in jobs]
-            db.commit()
-    for job_id, path, tenant_id, arguments in found:
-        log.warning("job %s was abandoned by a dead process: failed", job_id)
-        with app.app_context():  # a Session serves one tenant
-            _discard(_resolve(path), tenant_id, arguments, app_session())
-        abandoned.append(job_id)
+        tenant_ids = list(app_session().scalars(select(Tenant.id).order_by(Tenant.id)))
+    abandoned = []
+    for tenant_id in (None, *tenant_ids):
+        with tenant_context(tenant_id), app.app_context():
+            abandoned += _fail_abandoned_of(app_session(), tenant_id)
     return abandoned
+
+
+def _fail_abandoned_of(db: Session, tenant_id: int | None) -> list[str]:
+    # jobs are a platform table to the ORM (a job may have no tenant): name the tenant; RLS holds on PostgreSQL
+    candidates = db.scalars(
+        select(Job).where(
+            Job.tenant_id.is_not_distinct_from(tenant_id),
+            Job.status.in_(("queued", "started")),
+            Job.owner.is_not(None),
+        )
+    )
+    jobs = [job for job in candidates if _is_abandoned(job)]
+    for job in jobs:
+        job.status, job.finished_at = "failed", utcnow()
+        job.error = "Avbrutet: processen som körde jobbet stoppades. Försök igen."
+    db.commit()
+    for job in jobs:
+        log.warning("job %s was abandoned by a dead process: failed", job.id)
+        _discard(_resolve(job.function), job.arguments)
+    return [job.id for job in jobs]
 
 
 def _owner() -> str:
