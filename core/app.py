@@ -18,12 +18,13 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     from core.api.access import assert_every_view_declares_access
     from core.api_docs import blp as api_docs_blp
     from core.cli import register_cli
+    from core.redacted_log import EstFlask
     from core.registry.manager import build_plugin_manager
     from core.web import blp as web_blp
 
     settings = settings or Settings.from_env()
     # No app-level static folder: est's static files are the web blueprint's (core/static), served at /static.
-    app = Flask("est", instance_path=settings.instance_path, instance_relative_config=True, static_folder=None)
+    app = EstFlask("est", instance_path=settings.instance_path, instance_relative_config=True, static_folder=None)
     app.config["EST"] = settings
     app.config["SECRET_KEY"] = settings.secret_key
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024  # imports: 100,000 rows of CSV are about 15 MB

@@ -157,14 +157,17 @@ def _every(seconds: int, task, app: Flask) -> None:
     import threading
     import time
 
+    from core.redacted_log import redacted_trace
+
     def loop() -> None:
         while True:
             time.sleep(seconds)
             try:
                 with app.app_context():
                     task()
-            except Exception:
-                logging.getLogger(__name__).exception("housekeeping failed; trying again in %s s", seconds)
+            except Exception as error:
+                message = "housekeeping failed; trying again in %s s\n%s"
+                logging.getLogger(__name__).error(message, seconds, redacted_trace(error))
 
     threading.Thread(target=loop, name="est-housekeeping", daemon=True).start()
 

@@ -84,8 +84,9 @@ def utcnow() -> datetime:
 
 
 def make_engine(url: str) -> Engine:
+    """An engine whose errors never carry SQL parameters (they hold e-mails, hashes and free text) into logs."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -96,7 +97,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
     else:
-        engine = create_engine(url)
+        engine = create_engine(url, hide_parameters=True)
         _ping_when_idle(engine)
     # A forked rq work horse must not reuse the parent's connections.
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from core.accounts.models import InvitationState, Role
+from core.api.fields import Integer
 from core.privacy import FreeText
 from core.tenants.schemas import KEY
 
@@ -29,7 +30,7 @@ class TokenSchema(ma.Schema):
 class TokenInfoSchema(ma.Schema):
     """A token as its owner sees it in the list (never the token itself)."""
 
-    id = ma.fields.Integer()
+    id = Integer()
     name = ma.fields.String(allow_none=True)
     created_at = ma.fields.DateTime()
     expires_at = ma.fields.DateTime()
@@ -52,14 +53,14 @@ class MeMembershipSchema(ma.Schema):
 
 
 class MeSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     email = ma.fields.Email()
     is_platform_admin = ma.fields.Boolean()
     memberships = ma.fields.List(ma.fields.Nested(MeMembershipSchema))
 
 
 class MemberSchema(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     email = ma.fields.Email(required=True)
     role = ma.fields.String(required=True, validate=ma.validate.OneOf([r.value for r in Role]))
     organisation = ma.fields.String(allow_none=True, validate=KEY, metadata={"description": "organisation key"})
@@ -79,7 +80,7 @@ class MemberUpdateSchema(ma.Schema):
 
 
 class InvitationSchema(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
     role = ma.fields.String(required=True, validate=ma.validate.OneOf([r.value for r in Role]))
     organisation = ma.fields.String(allow_none=True, validate=KEY, metadata={"description": "organisation key"})

@@ -6,8 +6,12 @@ import json
 
 from flask import Flask, Response, make_response
 from flask_smorest import Api
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from core.api import input_guard
+from core.api.conflicts import conflict_or_raise
+from core.api.fields import IdConverter, id_parameter_schema
 from core.errors import DomainError, flatten_messages
 
 API_PREFIX = "/api/v1"
@@ -76,8 +80,12 @@ def init_api(app: Flask) -> EstApi:
             },
         },
     )
+    app.url_map.converters["int"] = IdConverter
+    input_guard.init_app(app)
     api = EstApi(app)
     app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(IntegrityError, conflict_or_raise)
+    api.register_converter(IdConverter, id_parameter_schema)
     for code, description in (
         (401, "Not authenticated"),
         (403, "Authenticated, but the role does not allow this"),

@@ -11,14 +11,15 @@ from typing import Any
 import marshmallow as ma
 from sqlalchemy import Select, func, select
 
+from core.api.fields import Integer
 from core.tenancy import current_session
 
 MAX_PAGE = 1_000_000
 
 
 class PageArgs(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
-    page_size = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+    page = Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
+    page_size = Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
 
 
 _page_schemas: dict[type, type] = {}
@@ -33,9 +34,9 @@ def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
             (ma.Schema,),
             {
                 "items": ma.fields.List(ma.fields.Nested(item_schema)),
-                "page": ma.fields.Integer(),
-                "page_size": ma.fields.Integer(),
-                "total": ma.fields.Integer(),
+                "page": Integer(),
+                "page_size": Integer(),
+                "total": Integer(),
             },
         )
     return _page_schemas[item_schema]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from core.api.fields import Integer
 from core.checklists.content import ChecklistContentSchema
 from core.privacy import FreeText
 
 
 class VersionSchema(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
-    number = ma.fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
+    number = Integer(dump_only=True)
     status = ma.fields.String(dump_only=True, metadata={"description": "draft | published | superseded"})
     variant = ma.fields.String(dump_only=True)
     note = ma.fields.String(dump_only=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from core.api.fields import TenantDateTime
+from core.api.fields import Integer, TenantDateTime
 from core.cycles.models import CycleState
 from core.cycles.periods import check_year
 from core.privacy import FreeText
@@ -21,21 +21,21 @@ class StepSchema(ma.Schema):
     after = ma.fields.List(ma.fields.String())
     rollup = ma.fields.Boolean()
     meeting = ma.fields.Boolean()
-    lagesbild = ma.fields.Integer(allow_none=True)
+    lagesbild = Integer(allow_none=True)
     status = ma.fields.String(metadata={"description": "not_started | draft | compiled | assessed | published"})
 
 
 class CycleSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     period = ma.fields.String()
     period_start = ma.fields.Date()
-    weeks = ma.fields.Integer()
+    weeks = Integer()
     deadline = TenantDateTime()
     state = ma.fields.String()
     compiler_leg = ma.fields.String(allow_none=True, metadata={"description": "the leg compiling (model A's rota)"})
     allowed = ma.fields.List(ma.fields.String(), metadata={"description": "states it may move to next"})
     plan = ma.fields.List(ma.fields.Nested(StepSchema))
-    revision = ma.fields.Integer()
+    revision = Integer()
 
 
 class EnsureCycleSchema(ma.Schema):
@@ -52,7 +52,7 @@ class TransitionSchema(ma.Schema):
 class TransitionLogSchema(ma.Schema):
     from_state = ma.fields.String(allow_none=True)
     to_state = ma.fields.String()
-    by_user = ma.fields.Integer(allow_none=True)
+    by_user = Integer(allow_none=True)
     at = ma.fields.DateTime()
     note = ma.fields.String()
 
@@ -61,14 +61,14 @@ class CoverageFunctionSchema(ma.Schema):
     key = ma.fields.String()
     name = ma.fields.String()
     organisation = ma.fields.String(allow_none=True)
-    reports = ma.fields.Integer()
+    reports = Integer()
 
 
 class CoverageOrganisationSchema(ma.Schema):
     key = ma.fields.String()
     name = ma.fields.String()
     leg = ma.fields.String()
-    reports = ma.fields.Integer()
+    reports = Integer()
 
 
 class CoverageSchema(ma.Schema):
@@ -77,7 +77,7 @@ class CoverageSchema(ma.Schema):
     functions = ma.fields.List(ma.fields.Nested(CoverageFunctionSchema))
     organisations = ma.fields.List(ma.fields.Nested(CoverageOrganisationSchema))
     missing_functions = ma.fields.List(ma.fields.String())
-    unattributed_reports = ma.fields.Integer()
+    unattributed_reports = Integer()
 
 
 class AttendeeSchema(ma.Schema):
@@ -94,13 +94,13 @@ class AttendeeSchema(ma.Schema):
 
 
 class RiskSchema(ma.Schema):
-    area = ma.fields.Integer(required=True)
-    value = ma.fields.Integer(required=True)
+    area = Integer(required=True)
+    value = Integer(required=True)
     comment = FreeText(load_default="", validate=ma.validate.Length(max=2000))
 
 
 class MeetingSchema(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     held_at = TenantDateTime(required=True, validate=check_year)
     form = ma.fields.String(load_default="physical", validate=ma.validate.OneOf(["physical", "phone", "video"]))
     attendees = ma.fields.List(ma.fields.Nested(AttendeeSchema), required=True, validate=ma.validate.Length(min=1))

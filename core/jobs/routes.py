@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.accounts.models import Membership, Role
 from core.api import API_PREFIX
 from core.api.access import authenticated
+from core.api.fields import Integer
 from core.errors import NotFound
 from core.jobs.models import Job
 from core.jobs.runner import job_tenant
@@ -25,7 +26,7 @@ class JobSchema(ma.Schema):
     progress = ma.fields.Method("_progress", metadata={"description": "{done, total}"})
     result = ma.fields.Raw(allow_none=True)
     error = ma.fields.String(allow_none=True)
-    attempts = ma.fields.Integer()
+    attempts = Integer()
     created_at = ma.fields.DateTime()
     started_at = ma.fields.DateTime(allow_none=True)
     finished_at = ma.fields.DateTime(allow_none=True)

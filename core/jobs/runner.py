@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core.db import app_session, utcnow
 from core.errors import DomainError
 from core.jobs.models import Job
+from core.redacted_log import redacted_trace
 from core.tenancy import platform_scope, set_connection_tenant, tenant_context
 from core.tenants.models import Tenant
 
@@ -133,8 +134,8 @@ def _run_queued(app: Flask, jobs: queue.SimpleQueue[str]) -> None:
         try:
             with app.app_context():
                 run_job(job_id)
-        except Exception:  # run_job records its failures; this keeps the thread alive for the next job
-            log.exception("in-process job %s", job_id)
+        except Exception as error:  # run_job records its failures; this keeps the thread alive for the next job
+            log.error("in-process job %s\n%s", job_id, redacted_trace(error))
 
 
 def job_app() -> Flask:
@@ -202,7 +203,7 @@ def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
         return result
     except Exception as error:
         db.rollback()
-        log.exception("job %s failed", job_id)
+        log.error("job %s failed\n%s", job_id, redacted_trace(error))
         job = db.get(Job, job_id)
         retried = in_worker and job.attempts <= RETRIES and not isinstance(error, DomainError)
         job.status, job.error = ("queued" if retried else "failed"), _describe(error)

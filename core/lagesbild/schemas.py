@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from core.api.fields import PeriodLabel
+from core.api.fields import Integer, PeriodLabel
 from core.cycles import periods
 from core.cycles.periods import LABEL_KINDS, LONG_KINDS, WEEK_KINDS
 from core.privacy import FreeText
@@ -35,8 +35,8 @@ class ActionSchema(ma.Schema):
 
 
 class AreaAssessmentSchema(ma.Schema):
-    area = ma.fields.Integer(required=True)
-    level = ma.fields.Integer(required=True, metadata={
+    area = Integer(required=True)
+    level = Integer(required=True, metadata={
         "description": "weekly: 1 … the tenant's colour scale (default Grön, Gul, Orange, Röd); "
                        "quarterly/tertial/annual: priority 1–4, 4 the most serious"})  # fmt: skip
     conditions = FreeText(**TEXT, metadata={"description": "current conditions"})
@@ -57,17 +57,17 @@ class AssessmentSchema(ma.Schema):
 
 
 class LagesbildSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     series = ma.fields.String()
-    version = ma.fields.Integer()
-    supersedes_id = ma.fields.Integer(allow_none=True)
+    version = Integer()
+    supersedes_id = Integer(allow_none=True)
     kind = ma.fields.String()
     label = ma.fields.String()
     title = ma.fields.String()
     scope = ma.fields.String()
     leg = ma.fields.String(allow_none=True)
-    area_id = ma.fields.Integer(allow_none=True)
-    cycle_id = ma.fields.Integer(allow_none=True)
+    area_id = Integer(allow_none=True)
+    cycle_id = Integer(allow_none=True)
     step = ma.fields.String(allow_none=True)
     period_start = ma.fields.Date()
     period_end = ma.fields.Date()
@@ -81,26 +81,26 @@ class LagesbildSchema(ma.Schema):
 
 
 class LagesbildSummarySchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     series = ma.fields.String()
-    version = ma.fields.Integer()
+    version = Integer()
     kind = ma.fields.String()
     label = ma.fields.String()
     title = ma.fields.String()
     scope = ma.fields.String()
-    area_id = ma.fields.Integer(allow_none=True)
-    cycle_id = ma.fields.Integer(allow_none=True)
+    area_id = Integer(allow_none=True)
+    cycle_id = Integer(allow_none=True)
     step = ma.fields.String(allow_none=True)
     status = ma.fields.String()
     published_at = ma.fields.DateTime(allow_none=True)
 
 
 class CompileSchema(ma.Schema):
-    cycle = ma.fields.Integer(metadata={"description": "a cycle's step: with step"})
+    cycle = Integer(metadata={"description": "a cycle's step: with step"})
     step = ma.fields.String(validate=KEY)
     kind = ma.fields.String(validate=ma.validate.OneOf(LONG_KINDS))
     label = PeriodLabel(LONG_KINDS)
-    area = ma.fields.Integer(load_default=None, allow_none=True)
+    area = Integer(load_default=None, allow_none=True)
 
     @ma.validates_schema
     def _one_form(self, data: dict, **_kwargs) -> None:
@@ -119,7 +119,7 @@ class CompileSchema(ma.Schema):
 
 class LagesbildListArgs(ma.Schema):
     kind = ma.fields.String(validate=ma.validate.OneOf(WEEK_KINDS + LONG_KINDS))
-    cycle = ma.fields.Integer()
-    area = ma.fields.Integer()
+    cycle = Integer()
+    area = Integer()
     status = ma.fields.String(validate=ma.validate.OneOf(["draft", "compiled", "assessed", "published"]))
     label = PeriodLabel(LABEL_KINDS)

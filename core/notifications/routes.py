@@ -8,6 +8,7 @@ from sqlalchemy import select
 from core.accounts.actor import current_actor
 from core.accounts.models import Role
 from core.api.access import tenant_role
+from core.api.fields import Integer
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.db import utcnow
@@ -19,7 +20,7 @@ blp = tenant_blueprint("notifications", "notifications", "The caller's notificat
 
 
 class NotificationSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     kind = ma.fields.String()
     subject = ma.fields.String()
     body = ma.fields.String()

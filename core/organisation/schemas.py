@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from core.api.fields import Integer
+
 
 class AreaSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     key = ma.fields.String()
     name = ma.fields.String()
     geometry = ma.fields.Dict(allow_none=True, metadata={"description": "GeoJSON Polygon or MultiPolygon, WGS84"})
@@ -14,7 +16,7 @@ class AreaSchema(ma.Schema):
 
 
 class OrganisationSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     key = ma.fields.String()
     name = ma.fields.String()
     leg = ma.fields.String(metadata={"description": "kommun | polis | fastighetsforetag | other"})
@@ -22,24 +24,24 @@ class OrganisationSchema(ma.Schema):
 
 
 class ReporterFunctionSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     key = ma.fields.String()
     name = ma.fields.String()
     category = ma.fields.String(metadata={"description": "sector from Tabell 7.1"})
-    organisation_id = ma.fields.Integer()
+    organisation_id = Integer()
     active = ma.fields.Boolean()
 
 
 class GroupSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     key = ma.fields.String()
     name = ma.fields.String()
     kind = ma.fields.String()
     description = ma.fields.String()
-    parent_id = ma.fields.Integer(allow_none=True)
-    area_id = ma.fields.Integer(allow_none=True)
+    parent_id = Integer(allow_none=True)
+    area_id = Integer(allow_none=True)
     legs = ma.fields.List(ma.fields.String())
     invited = ma.fields.Boolean()
     active = ma.fields.Boolean()
-    organisation_ids = ma.fields.List(ma.fields.Integer())
-    member_ids = ma.fields.List(ma.fields.Integer())
+    organisation_ids = ma.fields.List(Integer())
+    member_ids = ma.fields.List(Integer())

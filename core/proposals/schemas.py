@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from core.api.fields import Integer
 from core.privacy import FreeText
 from core.tenants.schemas import KEY
 
@@ -18,22 +19,22 @@ class ProposalInSchema(ma.Schema):
         validate=ma.validate.Length(min=1, max=200),
         metadata={"description": "the department a forwarding form goes to"},
     )
-    cycle = ma.fields.Integer(load_default=None, allow_none=True)
-    lagesbild = ma.fields.Integer(load_default=None, allow_none=True)
-    area = ma.fields.Integer(load_default=None, allow_none=True)
+    cycle = Integer(load_default=None, allow_none=True)
+    lagesbild = Integer(load_default=None, allow_none=True)
+    area = Integer(load_default=None, allow_none=True)
 
 
 class ProposalSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     kind = ma.fields.String(metadata={"description": "proposal | forwarding_form"})
     title = ma.fields.String()
     description = ma.fields.String()
     from_group = ma.fields.String(allow_none=True)
     target_group = ma.fields.String(allow_none=True)
     department = ma.fields.String(allow_none=True)
-    cycle_id = ma.fields.Integer(allow_none=True)
-    lagesbild_id = ma.fields.Integer(allow_none=True)
-    area_id = ma.fields.Integer(allow_none=True)
+    cycle_id = Integer(allow_none=True)
+    lagesbild_id = Integer(allow_none=True)
+    area_id = Integer(allow_none=True)
     status = ma.fields.String(metadata={"description": "open | accepted | rejected | answered"})
     answer = ma.fields.String()
     created_at = ma.fields.DateTime()

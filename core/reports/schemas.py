@@ -6,7 +6,7 @@ import copy
 
 import marshmallow as ma
 
-from core.api.fields import PeriodLabel
+from core.api.fields import Integer, PeriodLabel
 from core.cycles.periods import check_year
 from core.domain import Theme
 from core.privacy import FreeText
@@ -28,14 +28,14 @@ class PlaceSchema(ma.Schema):
 
 class ReportInSchema(ma.Schema):
     item = ma.fields.String(required=True, validate=KEY, metadata={"description": "checklist item key"})
-    area = ma.fields.Integer(required=True, metadata={"description": "area id"})
+    area = Integer(required=True, metadata={"description": "area id"})
     occurred_at = ma.fields.AwareDateTime(
         required=True, validate=check_year, metadata={"description": "ISO 8601 with offset"}
     )
     occurred_until = ma.fields.AwareDateTime(
         validate=check_year, load_default=None, allow_none=True, metadata={"description": "end of a window"}
     )
-    severity = ma.fields.Integer(required=True, metadata={"description": "1 … the length of the tenant's scale"})
+    severity = Integer(required=True, metadata={"description": "1 … the length of the tenant's scale"})
     comment = FreeText(load_default="", validate=ma.validate.Length(max=4000))
     early_action = FreeText(
         load_default="", validate=ma.validate.Length(max=4000), metadata={"description": "tidiga åtgärder"}
@@ -69,19 +69,19 @@ class PlaceOutSchema(ma.Schema):
 
 
 class ReportOutSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Integer()
     item = ma.fields.String()
     item_text = ma.fields.String(metadata={"description": "the item's text in the version the report used"})
-    checklist_version = ma.fields.Integer(metadata={"description": "version number"})
+    checklist_version = Integer(metadata={"description": "version number"})
     theme = ma.fields.String(allow_none=True)
     positive = ma.fields.Boolean()
-    area = ma.fields.Integer()
+    area = Integer()
     place = ma.fields.Nested(PlaceOutSchema)
     occurred_at = ma.fields.DateTime()
     occurred_until = ma.fields.DateTime(allow_none=True)
     week = ma.fields.String(metadata={"description": "ISO week of occurred_at, e.g. 2026-W48"})
     period = ma.fields.String(metadata={"description": "the reporting period (its first ISO week)"})
-    severity = ma.fields.Integer()
+    severity = Integer()
     severity_label = ma.fields.String()
     comment = ma.fields.String()
     early_action = ma.fields.String()
@@ -96,11 +96,11 @@ class ReportOutSchema(ma.Schema):
 class ReportFilterSchema(ma.Schema):
     period = PeriodLabel(metadata={"description": "the reporting period, by its first ISO week"})
     week = PeriodLabel(metadata={"description": "ISO week of the event"})
-    area = ma.fields.Integer()
+    area = Integer()
     item = ma.fields.String(validate=KEY)
     theme = ma.fields.String(validate=ma.validate.OneOf([t.value for t in Theme]))
     positive = ma.fields.Boolean()
     organisation = ma.fields.String(validate=KEY)
-    severity = ma.fields.Integer(metadata={"description": "exact severity"})
-    min_severity = ma.fields.Integer()
+    severity = Integer(metadata={"description": "exact severity"})
+    min_severity = Integer()
     late = ma.fields.Boolean()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from core.accounts.models import Role
 from core.api.access import tenant_role
-from core.api.fields import PeriodLabel
+from core.api.fields import Integer, PeriodLabel
 from core.api.tenant_blueprint import tenant_blueprint
 from core.lagesbild.models import AreaAssessment
 from core.organisation.models import Area, Organisation
@@ -28,7 +28,7 @@ class WeeklyArgs(ma.Schema):
     by = ma.fields.String(load_default="item", validate=ma.validate.OneOf(list(GROUPINGS)))
     from_ = PeriodLabel(data_key="from", required=True)
     to = PeriodLabel(required=True)
-    area = ma.fields.Integer()
+    area = Integer()
 
     @ma.validates_schema
     def _in_order(self, data: dict, **_kwargs) -> None:
@@ -40,7 +40,7 @@ class WeeklyArgs(ma.Schema):
 class WeeklyRowSchema(ma.Schema):
     week = ma.fields.String()
     key = ma.fields.String()
-    count = ma.fields.Integer()
+    count = Integer()
 
 
 class WeeklySchema(ma.Schema):
@@ -70,17 +70,17 @@ def weekly(args: dict):
 
 
 class SeriesArgs(ma.Schema):
-    area = ma.fields.Integer(required=True)
+    area = Integer(required=True)
     scale = ma.fields.String(load_default="colour", validate=ma.validate.OneOf(["colour", "priority", "risk"]))
 
 
 class SeriesPointSchema(ma.Schema):
     period = ma.fields.String()
-    value = ma.fields.Integer()
+    value = Integer()
     label = ma.fields.String()
     assessed_at = ma.fields.DateTime()
-    lagesbild = ma.fields.Integer(allow_none=True)
-    cycle = ma.fields.Integer(allow_none=True)
+    lagesbild = Integer(allow_none=True)
+    cycle = Integer(allow_none=True)
 
 
 @blp.route("/assessments", methods=["GET"])

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import marshmallow as ma
 
+from core.api.fields import Integer
 from core.domain import Leg
 from core.privacy import FreeText
 from core.tenants.models import DEFAULT_ASSESSMENT_SCALE, DEFAULT_RISK_SCALE_MAX, DEFAULT_SEVERITY_SCALE
@@ -143,7 +144,7 @@ class TenantSpecSchema(Strict):
         validate=ma.validate.Length(min=2, max=10),
         metadata={"description": "the colour scale of area assessments, calmest first"},
     )
-    risk_scale_max = ma.fields.Integer(load_default=DEFAULT_RISK_SCALE_MAX, validate=ma.validate.Range(2, 100))
+    risk_scale_max = Integer(load_default=DEFAULT_RISK_SCALE_MAX, validate=ma.validate.Range(2, 100))
     areas = ma.fields.List(
         ma.fields.Nested(AreaSpecSchema), required=True, validate=[ma.validate.Length(min=1), _unique_keys("areas")]
     )
@@ -172,7 +173,7 @@ class TenantSpecSchema(Strict):
 class TenantSchema(ma.Schema):
     """A tenant as the API shows it."""
 
-    id = ma.fields.Integer()
+    id = Integer()
     slug = ma.fields.String()
     name = ma.fields.String()
     org_model = ma.fields.String()
@@ -182,5 +183,5 @@ class TenantSchema(ma.Schema):
     cadence = ma.fields.Nested(CadenceSchema)
     severity_scale = ma.fields.List(ma.fields.String())
     assessment_scale = ma.fields.List(ma.fields.String())
-    risk_scale_max = ma.fields.Integer()
+    risk_scale_max = Integer()
     created_at = ma.fields.DateTime()
