@@ -152,3 +152,11 @@ def test_a_failing_job_logs_its_type_not_its_message(
         assert api.wait_for_job(job_id, admin)["status"] == "failed"
     assert "ValueError" in caplog.text and "failing_job" in caplog.text
     assert SECRET not in caplog.text
+
+
+def test_errors_without_a_message_of_their_own_get_a_swedish_one(api: Api, monkeypatch) -> None:
+    missing = api.get("/api/v1/no-such-resource")
+    assert missing.status_code == 404 and missing.get_json()["message"] == "Hittades inte."
+    monkeypatch.setitem(api.app.config, "MAX_CONTENT_LENGTH", 1000)
+    too_big = api.client.post("/api/v1/auth/tokens", data=b"x" * 2000, content_type="application/json")
+    assert too_big.status_code == 413 and too_big.get_json()["message"] == "Begäran är för stor."

@@ -19,17 +19,37 @@ API_PREFIX = "/api/v1"
 
 LOCATIONS = ("json", "query", "files", "form", "headers", "path", "cookies")
 
+# What an error without a message of its own says (werkzeug's and flask-smorest's own errors carry none).
+DEFAULT_MESSAGES = {
+    400: "Begäran kunde inte läsas.",
+    401: "Inloggning krävs.",
+    403: "Din roll tillåter inte detta.",
+    404: "Hittades inte.",
+    405: "Metoden är inte tillåten här; se Allow.",
+    409: "Krockar med hur det ser ut nu.",
+    412: "Någon annan har ändrat detta sedan du hämtade det (If-Match stämmer inte). Hämta det igen.",
+    413: "Begäran är för stor.",
+    415: "Innehållstypen stöds inte; skicka application/json.",
+    428: "If-Match saknas: hämta objektet och skicka dess ETag.",
+    429: "För många försök; vänta och försök igen.",
+    500: "Ett oväntat fel uppstod.",
+}
+
 
 class EstApi(Api):
-    """flask-smorest's Api with three mends, so every error has one shape ``{code, status, message, errors}``:
+    """flask-smorest's Api with four mends, so every error has one shape ``{code, status, message, errors}``:
     validation errors are flattened to dotted field paths (``place.text``) without webargs' location level and
-    get a message; 405 keeps its ``Allow`` header; domain errors (core.errors) are rendered the same way."""
+    get a message; an error with no message gets a Swedish one; 405 keeps its ``Allow`` header; domain errors
+    (core.errors) are rendered the same way."""
 
     def handle_http_exception(self, error: HTTPException) -> Response:
         response = make_response(super().handle_http_exception(error))
         if isinstance(error, MethodNotAllowed) and error.valid_methods:
             response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
         payload = response.get_json(silent=True)
+        if isinstance(payload, dict) and "message" not in payload and error.code in DEFAULT_MESSAGES:
+            payload["message"] = DEFAULT_MESSAGES[error.code]
+            response.set_data(json.dumps(payload, ensure_ascii=False))
         if error.code == 422 and isinstance(payload, dict) and isinstance(payload.get("errors"), dict):
             errors = payload["errors"]
             nested = {k: v for k, v in errors.items() if k in LOCATIONS}
