@@ -38,15 +38,25 @@ def check_request(_endpoint: str | None, _values: dict | None) -> None:
     before any blueprint's (the tenant's slug is looked up in one of those)."""
     if not storable(request.path):
         raise NotFound()
-    bad = [name for name, values in request.args.lists() if not all(map(storable, [name, *values]))]
+    bad = []
+    if request.query_string:
+        bad += [name for name, values in request.args.lists() if not all(map(storable, [name, *values]))]
     if request.mimetype == "application/x-www-form-urlencoded":
         bad += [name for name, values in request.form.lists() if not all(map(storable, [name, *values]))]
-    if request.is_json and request.get_data(cache=True):
+    if request.is_json and _may_hold_what_cannot_be_stored(request.get_data(cache=True)):
         bad += list(_unstorable_json_fields(_json_body()))
     if bad:
         raise DomainError(
             "Uppgifterna är inte giltiga; se errors.", {name or "_schema": [BAD_CHARACTER] for name in bad}
         )
+
+
+def _may_hold_what_cannot_be_stored(body: bytes) -> bool:
+    """Whether a JSON body needs the walk: in valid JSON a NUL or a surrogate can only be written as a ``\\u``
+    escape, and nesting deeper than the limit needs more brackets than it allows. Most bodies have neither, and
+    skip parsing here (a speed trick on the hot path of every write: the walk is the rule, this only says when it
+    can find nothing)."""
+    return b"\\u" in body or b"\x00" in body or body.count(b"{") + body.count(b"[") > MAX_JSON_DEPTH
 
 
 def _json_body() -> Any:
