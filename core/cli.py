@@ -30,6 +30,14 @@ def register_cli(app: Flask) -> None:
         upgrade(_settings(), revision)
         click.echo(f"Databasen är uppgraderad till {revision}.")
 
+    @db_group.command("citus-plan")
+    def db_citus_plan() -> None:
+        """Print the SQL that distributes this schema on a Citus coordinator (README: Growing past one machine)."""
+        from core.sharding import sharding_plan
+
+        with current_app.extensions["est.engine"].connect() as connection:
+            click.echo("\n".join(sharding_plan(connection).statements()))
+
     @tenants_group.command("sync")
     @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None)
     def tenants_sync(directory: Path | None) -> None:

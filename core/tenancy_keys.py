@@ -1,9 +1,10 @@
 """Keys for tenant-owned tables.
 
-Every tenant-owned table has ``id`` as its primary key (SQLite can autoincrement only a single-column integer
-key) and a unique ``(tenant_id, id)``; every reference between tenant-owned tables is a composite foreign key
-on ``(tenant_id, <x>_id)``, so the database itself refuses a row that points into another tenant. The tables
-are thereby ready to be distributed by ``tenant_id``.
+Every tenant-owned table is mapped with ``id`` as its primary key (SQLite can autoincrement only a single-column
+integer key) and has a unique ``(tenant_id, id)``; every reference between tenant-owned tables is a composite
+foreign key on ``(tenant_id, <x>_id)``, so the database itself refuses a row that points into another tenant. On
+PostgreSQL, ``(tenant_id, id)`` is the primary key itself (migration 0012, ``core.migrations.keys``): every key
+then includes ``tenant_id``, and the tables can be distributed by it (README: Growing past one machine).
 """
 
 from __future__ import annotations
