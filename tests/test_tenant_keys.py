@@ -15,6 +15,7 @@ from sqlalchemy import Connection, create_engine, inspect, text
 from config.settings import Settings
 from core.migrate import alembic_config, upgrade
 from core.sharding import sharding_plan
+from tests.helpers import owner_connection
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 # Tables every tenant's rows live in since the first migrations: the catalogue must find at least these.
@@ -38,13 +39,11 @@ PLATFORM_ROWS = {"jobs"}
 
 
 @pytest.fixture
-def owner(settings: Settings, real_services: bool) -> Iterator[Connection]:
+def owner(app, real_services: bool) -> Iterator[Connection]:
     if not real_services:
         pytest.skip("the keys Citus needs are PostgreSQL's; SQLite keeps its integer rowid as the key")
-    engine = create_engine(settings.migration_database_url)
-    with engine.connect() as connection:
+    with owner_connection(app) as connection:
         yield connection
-    engine.dispose()
 
 
 def _tenant_columns(connection: Connection) -> dict[str, bool]:
