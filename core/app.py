@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     from core.api.access import assert_every_view_declares_access
     from core.api_docs import blp as api_docs_blp
     from core.cli import register_cli
+    from core.i18n import jinja_globals
     from core.redacted_log import EstFlask
     from core.registry.manager import build_plugin_manager
     from core.web import blp as web_blp
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     app.config["SECRET_KEY"] = settings.secret_key
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024  # imports: 100,000 rows of CSV are about 15 MB
     app.json.ensure_ascii = False
+    app.jinja_env.globals.update(jinja_globals())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 

@@ -1,0 +1,60 @@
+"""The machine codes of errors: every error answer carries one in ``error`` (beside ``code``, the HTTP status, and
+``message``, the text for people), so that clients never parse text. The OpenAPI document lists them as the enum of
+the Error schema's ``error`` field. A code, once published, keeps its meaning; add new ones here.
+
+Codes name what went wrong, ``<subject>.<problem>``; the generic ones stand for an HTTP status when nothing more
+precise applies. Field-level errors (``errors``) carry texts only; their error's code says what kind they are
+(``validation.invalid`` for a request that does not match its schema).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+# code → what it means (English, for the OpenAPI document and developers)
+CODES: Mapping[str, str] = {
+    # generic, one per HTTP status
+    "request.malformed": "The request could not be read (400).",
+    "auth.required": "Authentication is needed (401).",
+    "auth.forbidden": "The caller's role does not allow this (403).",
+    "not_found": "No such object, or not one the caller may see (404).",
+    "method.not_allowed": "The method is not allowed here; see Allow (405).",
+    "conflict": "Conflicts with the current state (409).",
+    "etag.stale": "If-Match does not match: somebody changed the object since it was read (412).",
+    "request.too_large": "The request is too large (413).",
+    "request.unsupported_media_type": "Send application/json (415).",
+    "validation.invalid": "The request does not match its schema; see errors (422).",
+    "etag.missing": "If-Match is required: read the object and send its ETag (428).",
+    "rate.limited": "Too many attempts; see Retry-After (429).",
+    "internal": "An unexpected error (500).",
+    "unavailable": "A service est needs is not reachable (503).",
+}
+
+STATUS_CODES: Mapping[int, str] = {
+    400: "request.malformed",
+    401: "auth.required",
+    403: "auth.forbidden",
+    404: "not_found",
+    405: "method.not_allowed",
+    409: "conflict",
+    412: "etag.stale",
+    413: "request.too_large",
+    415: "request.unsupported_media_type",
+    422: "validation.invalid",
+    428: "etag.missing",
+    429: "rate.limited",
+    500: "internal",
+    503: "unavailable",
+}
+
+
+def checked(code: str) -> str:
+    """``code`` if it is registered; an unknown code is a defect of the caller."""
+    if code not in CODES:
+        raise ValueError(f"unregistered error code {code!r}: add it to core.error_codes.CODES")
+    return code
+
+
+def for_status(status: int) -> str:
+    """The generic code of an HTTP status (``internal`` for one without)."""
+    return STATUS_CODES.get(status, "internal" if status >= 500 else "request.malformed")
