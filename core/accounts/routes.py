@@ -16,6 +16,7 @@ from core.accounts.schemas import (
     MemberSchema,
     MemberUpdateSchema,
     MeSchema,
+    MeUpdateSchema,
     PasswordChangeSchema,
     SessionSchema,
     TokenInfoSchema,
@@ -118,7 +119,11 @@ def delete_session():
 @authenticated
 @blp.response(200, MeSchema)
 def me():
-    """The caller and the tenants they are a member of."""
+    """The caller, their own settings, and the tenants they are a member of."""
+    return _me()
+
+
+def _me() -> dict:
     db = current_session()
     roles = dict(caller_memberships(db, g.user, credential_digest()))
     slugs = db.execute(select(Tenant.id, Tenant.slug).where(Tenant.id.in_(roles)).order_by(Tenant.slug)).all()
@@ -126,8 +131,23 @@ def me():
         "id": g.user.id,
         "email": g.user.email,
         "is_platform_admin": g.user.is_platform_admin,
+        "locale": g.user.locale,
         "memberships": [{"tenant": slug, "role": roles[tenant_id]} for tenant_id, slug in slugs],
     }
+
+
+@blp.route("/me", methods=["PATCH"])
+@authenticated
+@blp.arguments(MeUpdateSchema)
+@blp.response(200, MeSchema)
+def update_me(data: dict):
+    """Change the caller's own settings: ``locale`` (``sv``, ``en``, or null to follow Accept-Language)."""
+    db = current_session()
+    if "locale" in data:
+        user = db.get(User, g.user.id)
+        user.locale = g.user.locale = data["locale"]
+        db.commit()
+    return _me()
 
 
 @members_blp.route("", methods=["GET"])
