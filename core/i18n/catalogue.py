@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import check_and_call_extract_file
 from babel.messages.pofile import read_po, write_po
 
 from core.i18n import LOCALES, catalogue_path
@@ -33,12 +33,12 @@ def extract() -> Catalog:
 
     catalogue = Catalog(project="est", version="1", header_comment=f"# {HEADER}", creation_date=CREATED)
     for source in SOURCES:
-        for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / source, METHODS, KEYWORDS, strip_comment_tags=True
-        ):
-            catalogue.add(
-                message, locations=[(f"{source}/{filename}", lineno)], auto_comments=comments, context=context
-            )
+        for path in sorted((ROOT / source).rglob("*")):
+            filename = path.relative_to(ROOT).as_posix()
+            for _name, lineno, message, comments, context in check_and_call_extract_file(
+                filename, METHODS, {}, None, KEYWORDS, (), True, dirpath=str(ROOT)
+            ):
+                catalogue.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
     for msgid in sorted(marshmallow_messages.messages()):
         catalogue.add(msgid, locations=[("marshmallow", 0)])
     return catalogue
