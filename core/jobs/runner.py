@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.db import app_session, utcnow
 from core.errors import DomainError
+from core.i18n import _
 from core.jobs.models import Job
 from core.redacted_log import redacted_trace
 from core.tenancy import platform_scope, set_connection_tenant, tenant_context
@@ -253,7 +254,7 @@ def _fail_abandoned_of(db: Session, tenant_id: int | None) -> list[str]:
     jobs = [job for job in candidates if _is_abandoned(job)]
     for job in jobs:
         job.status, job.finished_at = "failed", utcnow()
-        job.error = "Avbrutet: processen som körde jobbet stoppades. Försök igen."
+        job.error = _("Aborted: the process that ran the job stopped. Try again.")
     db.commit()
     for job in jobs:
         log.warning("job %s was abandoned by a dead process: failed", job.id)
