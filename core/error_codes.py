@@ -92,6 +92,18 @@ CODES: Mapping[str, str] = {
     "import.format_unknown": "The file is neither CSV nor XLSX (422).",
     "import.columns_wrong": "The file's header has missing or unknown columns (422).",
     "import.row_invalid": "A row of the import is wrong; see errors (422).",
+    "checklist.invalid": "The checklist content is not valid; see errors (422).",
+    "checklist.not_published": "The tenant has no published checklist (404).",
+    "checklist.version_not_found": "No such checklist version (404).",
+    "checklist.draft_exists": "There is a draft already (409).",
+    "checklist.published_immutable": "Published checklist versions never change (409).",
+    "proposal.not_found": "No such proposal (404).",
+    "proposal.invalid": "The proposal is not valid; see errors (422).",
+    "proposal.closed": "The proposal is answered already (409).",
+    "proposal.answer_invalid": "The answer's status does not fit the proposal's kind (422).",
+    "tenant.invalid": "The onboarding document is not valid; see errors (422).",
+    "tenant.exists": "A tenant with that slug exists already (409).",
+    "privacy.personal_data": "Free text holds an identifier of a person; see errors (422).",
 }
 
 STATUS_CODES: Mapping[int, str] = {
