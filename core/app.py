@@ -12,13 +12,12 @@ from config.settings import Settings
 
 def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[object] = ()) -> Flask:
     """Build the app: settings (``EST_*`` overrides), database, plugin manager, API, CLI."""
-    from core import db, ratelimit, security
+    from core import db, i18n, ratelimit, security
     from core.accounts import auth
     from core.api import API_PREFIX, init_api
     from core.api.access import assert_every_view_declares_access
     from core.api_docs import blp as api_docs_blp
     from core.cli import register_cli
-    from core.i18n import jinja_globals
     from core.redacted_log import EstFlask
     from core.registry.manager import build_plugin_manager
     from core.web import blp as web_blp
@@ -30,7 +29,6 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     app.config["SECRET_KEY"] = settings.secret_key
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024  # imports: 100,000 rows of CSV are about 15 MB
     app.json.ensure_ascii = False
-    app.jinja_env.globals.update(jinja_globals())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -38,6 +36,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     db.init_app(app)
     app.extensions["est.plugins"] = build_plugin_manager(extra_plugins)
     auth.init_app(app)
+    i18n.init_app(app)
     ratelimit.init_app(app)
     init_api(app)
     app.register_blueprint(web_blp)

@@ -148,7 +148,7 @@ def update_me(data: dict):
     db = current_session()
     if "locale" in data:
         user = db.get(User, g.user.id)
-        user.locale = g.user.locale = data["locale"]
+        user.locale = g.user.locale = g.user_locale = data["locale"]
         db.commit()
     return _me()
 

@@ -12,9 +12,10 @@ from core.checklists.models import ChecklistVersion
 from core.db import utcnow
 from core.domain import ChecklistVariant
 from core.errors import Conflict, NotFound
-from core.i18n import _
+from core.i18n import N_, _, tenant_text
 
 FORMER_ITEMS = {"key": "tidigare", "title": "Tidigare punkter", "answered_by": None}
+FROM_VARIANT = N_("From {variant}")  # a new draft's note, stored in the tenant's language
 
 
 def current(session: Session) -> ChecklistVersion:
@@ -84,7 +85,7 @@ def ensure_for_variant(session: Session, variant: ChecklistVariant) -> None:
         status="draft",
         variant=variant.key,
         content=new,
-        note=_("From {variant}", variant=variant.name),
+        note=tenant_text(FROM_VARIANT, variant=variant.name),
     )
     session.add(version)
     session.flush()

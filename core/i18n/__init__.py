@@ -26,12 +26,15 @@ from contextvars import ContextVar
 from datetime import datetime, tzinfo
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 LOCALES = ("sv", "en")
 DEFAULT_LOCALE = "sv"
@@ -67,10 +70,23 @@ def current_locale() -> str:
     from flask import g, has_request_context, request
 
     if has_request_context():
-        user = g.get("user")
-        own = valid_locale(getattr(user, "locale", None)) if user is not None else None
+        own = valid_locale(g.get("user_locale"))
         return own or request.accept_languages.best_match(LOCALES, default=DEFAULT_LOCALE)
     return valid_locale(os.environ.get("EST_LOCALE")) or DEFAULT_LOCALE
+
+
+def init_app(app: Flask) -> None:
+    """Note the caller's own language once, as the request starts (after the caller is known): reading it from
+    the ORM object later could load it again in a failed transaction, such as the one an error handler sees."""
+
+    @app.before_request
+    def _note_user_locale() -> None:
+        from flask import g
+
+        user = g.get("user")
+        g.user_locale = user.locale if user is not None else None
+
+    app.jinja_env.globals.update(jinja_globals())
 
 
 @contextmanager
@@ -103,6 +119,13 @@ def gettext(msgid: str, **params: Any) -> str:
 
 
 _ = gettext
+
+
+def tenant_text(msgid: str, **params: Any) -> str:
+    """``msgid`` for a text stored with the tenant's data and read by all its members (a picture's title, a
+    version's note): written in the tenant's language, Swedish, whoever's request makes it."""
+    with use_locale(DEFAULT_LOCALE):
+        return gettext(msgid, **params)
 
 
 def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:

@@ -38,7 +38,7 @@ from core.cycles.periods import LONG_KINDS, Span, comparison_spans, week_span
 from core.db import UTCDateTime, utcnow
 from core.domain import CompilationStep
 from core.errors import Conflict, DomainError, NotFound
-from core.i18n import DEFAULT_LOCALE, N_, _, use_locale
+from core.i18n import N_, _, tenant_text
 from core.lagesbild.models import AreaAssessment, Lagesbild
 from core.lagesbild.statistics import (
     COMPARISON_KEYS,
@@ -252,8 +252,7 @@ def compile_long(session: Session, tenant: Tenant, kind: str, label: str, area_i
         raise DomainError(_("No such area."), {"area": [_("Does not exist.")]}, code="area.unknown")
     statistics = statistics_for(session, tenant, scope, span, None)
     statistics["weeklies"] = _weeklies(session, span)
-    with use_locale(DEFAULT_LOCALE):  # a stored title, shared by the tenant: in its language
-        title = _(ANALYSIS_TITLES[kind], label=label)
+    title = tenant_text(ANALYSIS_TITLES[kind], label=label)
     fields = {
         "kind": kind, "label": label, "title": title, "scope": scope.kind, "leg": None,
         "area_id": area_id, "cycle_id": None, "step": None, "period_start": span.start, "period_end": span.end,
