@@ -10,6 +10,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.db import app_session, utcnow
 from core.errors import DomainError
-from core.i18n import _
+from core.i18n import _, use_locale
 from core.jobs.models import Job
 from core.redacted_log import redacted_trace
 from core.tenancy import platform_scope, set_connection_tenant, tenant_context
@@ -196,7 +197,8 @@ def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
     context = JobContext(job_id, app)
     function = _resolve(job.function)
     try:
-        result = function(context, **job.arguments)
+        with _creators_language(db, job.created_by):
+            result = function(context, **job.arguments)
         job = db.get(Job, job_id)
         job.status, job.result, job.finished_at = "finished", result, utcnow()
         job.done, job.total = context.done, context.total
@@ -216,6 +218,15 @@ def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
             raise
         _discard(function, job.arguments)
         return None
+
+
+def _creators_language(db: Session, user_id: int | None) -> AbstractContextManager:
+    """A job's messages (an import's row errors) are written in its creator's own language when they chose one;
+    else as any text outside a request (or in the request's language, when it runs within one)."""
+    from core.accounts.models import User
+
+    locale = db.scalar(select(User.locale).where(User.id == user_id)) if user_id is not None else None
+    return use_locale(locale) if locale else nullcontext()
 
 
 def _discard(function: Callable, arguments: dict) -> None:
