@@ -172,7 +172,7 @@ def parse(label: str, kinds: tuple[str, ...] = LABEL_KINDS) -> Span:
             break
     else:
         raise InvalidPeriod(
-            _("Give the period as {examples}.", examples=f" {_('or')} ".join(EXAMPLES[k] for k in kinds))
+            _("Give the period as {examples}.", examples=(" " + _("or") + " ").join(EXAMPLES[k] for k in kinds))
         )
     year = int(match.group(1))
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:

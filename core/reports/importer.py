@@ -246,10 +246,10 @@ class RowReader:
         try:
             number = float(text.replace(",", "."))
         except ValueError:
-            fail(column, "Inte ett tal; skriv det som 59,2745.")
+            fail(column, _("Not a number; write it as 59,2745."))
             return None
         if not -bound <= number <= bound:
-            fail(column, f"Anges mellan −{bound:g} och {bound:g} (WGS84, decimala grader).")
+            fail(column, _("Given between −{bound} and {bound} (WGS84, decimal degrees).", bound=format(bound, "g")))
         return number
 
     def _key(
