@@ -12,7 +12,7 @@ from config.settings import Settings
 
 def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[object] = ()) -> Flask:
     """Build the app: settings (``EST_*`` overrides), database, plugin manager, API, CLI."""
-    from core import db, ratelimit, security
+    from core import db, i18n, ratelimit, security
     from core.accounts import auth
     from core.api import API_PREFIX, init_api
     from core.api.access import assert_every_view_declares_access
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     db.init_app(app)
     app.extensions["est.plugins"] = build_plugin_manager(extra_plugins)
     auth.init_app(app)
+    i18n.init_app(app)
     ratelimit.init_app(app)
     init_api(app)
     app.register_blueprint(web_blp)

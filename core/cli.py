@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 
+from core.i18n import _
 from core.tenancy import current_session
 
 
@@ -20,6 +21,7 @@ def register_cli(app: Flask) -> None:
     tenants_group = AppGroup("tenants", help="Onboarding from tenants/*.toml.")
     users_group = AppGroup("users", help="Accounts.")
     cycles_group = AppGroup("cycles", help="The reporting cycle.")
+    i18n_group = AppGroup("i18n", help="The sv and en message catalogues (core/translations).")
 
     @db_group.command("upgrade")
     @click.option("--revision", default="head", show_default=True)
@@ -28,7 +30,7 @@ def register_cli(app: Flask) -> None:
         from core.migrate import upgrade
 
         upgrade(_settings(), revision)
-        click.echo(f"Databasen är uppgraderad till {revision}.")
+        click.echo(_("The database is upgraded to {revision}.", revision=revision))
 
     @db_group.command("citus-plan")
     def db_citus_plan() -> None:
@@ -49,7 +51,7 @@ def register_cli(app: Flask) -> None:
         except FileError as error:
             raise click.ClickException(str(error)) from error
         for slug, created in results:
-            click.echo(f"{slug}: {'skapad' if created else 'uppdaterad'}")
+            click.echo(_("{slug}: created", slug=slug) if created else _("{slug}: updated", slug=slug))
 
     @app.cli.command("plugins")
     def plugins() -> None:
@@ -61,7 +63,8 @@ def register_cli(app: Flask) -> None:
             click.echo(f"org model  {key:<10} {model.name}  ({pm.providers[('org_model', key)]})")
         for key, variant in sorted(pm.checklists.items()):
             provider = pm.providers[("checklist", key)]
-            click.echo(f"checklist  {key:<10} {variant.name}, {len(variant.items())} punkter  ({provider})")
+            items = _("{count} items", count=len(variant.items()))
+            click.echo(f"checklist  {key:<10} {variant.name}, {items}  ({provider})")
 
     @users_group.command("create")
     @click.argument("email")
@@ -86,7 +89,7 @@ def register_cli(app: Flask) -> None:
         except DomainError as error:
             raise click.ClickException(error.message) from error
         db.commit()
-        click.echo(f"{user.email}: klar")
+        click.echo(_("{email}: done", email=user.email))
 
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
@@ -107,7 +110,7 @@ def register_cli(app: Flask) -> None:
 
         settings = _settings()
         if not settings.redis_url:
-            raise click.ClickException("EST_REDIS_URL is not set; without Redis use `est cycles tick` from cron.")
+            raise click.ClickException(_("EST_REDIS_URL is not set; without Redis use `est cycles tick` from cron."))
         scheduler = CronScheduler(connection=Redis.from_url(settings.redis_url))
         scheduler.register(tick, queue_name=settings.queue_name, interval=TICK_SECONDS)
         scheduler.start()
@@ -132,10 +135,10 @@ def register_cli(app: Flask) -> None:
 
         settings = _settings()
         if not settings.embedded:
-            raise click.ClickException("`est demo` seeds demo accounts and runs only on the embedded database.")
+            raise click.ClickException(_("`est demo` seeds demo accounts and runs only on the embedded database."))
         upgrade(settings)
         results = sync(Path(settings.tenants_dir), current_app.extensions["est.plugins"])
-        seed_demo_accounts([slug for slug, _ in results], settings.demo_password)
+        seed_demo_accounts([slug for slug, _created in results], settings.demo_password)
         from core.cycles.jobs import TICK_SECONDS, tick
         from core.jobs.runner import fail_abandoned
 
@@ -144,19 +147,50 @@ def register_cli(app: Flask) -> None:
         if not settings.redis_url:  # embedded: no `est cron`, so keep the cycles going from here
             _every(TICK_SECONDS, tick, current_app._get_current_object())
         base = f"http://127.0.0.1:{port}"
-        click.echo(f"est kör med {len(results)} kommuner: {', '.join(slug for slug, _ in results)}")
-        click.echo(f"Logga in: {base}/login   API-dokumentation: {base}/api/v1/docs")
-        click.echo(f"Plattformsadministratör: admin@demo.est / lösenord: {settings.demo_password}")
-        click.echo("Per kommun: admin@<kommun>.demo.est, samordnare@<kommun>.demo.est, rapportor@<kommun>.demo.est")
+        slugs = ", ".join(slug for slug, _created in results)
+        click.echo(_("est runs with {count} municipalities: {slugs}", count=len(results), slugs=slugs))
+        login, docs = base + "/login", base + "/api/v1/docs"
+        click.echo(_("Log in: {login}   API documentation: {docs}", login=login, docs=docs))
+        click.echo(_("Platform admin: admin@demo.est / password: {password}", password=settings.demo_password))
+        click.echo(
+            _(
+                "Per municipality: {accounts}",
+                accounts="admin@<kommun>.demo.est, samordnare@<kommun>.demo.est, rapportor@<kommun>.demo.est",
+            )
+        )
         if not no_serve:
             from core.serving import make_demo_server
 
             make_demo_server(current_app._get_current_object(), "127.0.0.1", port).serve_forever()
 
+    @i18n_group.command("update")
+    def i18n_update() -> None:
+        """Bring both catalogues up to date with the code (new messages added, vanished ones dropped); then
+        translate the empty sv entries."""
+        from core.i18n.catalogue import update
+
+        for locale, count in update().items():
+            click.echo(_("{locale}: {count} untranslated", locale=locale, count=count))
+
+    @i18n_group.command("check")
+    def i18n_check() -> None:
+        """Fail unless both catalogues hold every message of the code, translated, none fuzzy or stale."""
+        from core.i18n.catalogue import check
+
+        failed = False
+        for locale, result in check().items():
+            for kind in ("missing", "untranslated", "fuzzy", "stale"):
+                for msgid in getattr(result, kind):
+                    failed = True
+                    click.echo(f"{locale} {kind}: {msgid}")
+        if failed:
+            raise click.ClickException(_("The catalogues are not complete."))
+
     app.cli.add_command(db_group)
     app.cli.add_command(tenants_group)
     app.cli.add_command(users_group)
     app.cli.add_command(cycles_group)
+    app.cli.add_command(i18n_group)
 
 
 def _every(seconds: int, task, app: Flask) -> None:

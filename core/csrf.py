@@ -13,11 +13,13 @@ import secrets
 from flask import request, session
 from werkzeug.exceptions import BadRequest
 
+from core.i18n import _l
+
 FIELD = "csrf"
 
 
 class CsrfRefused(BadRequest):
-    description = "Formuläret har gått ut eller kom inte från den här sidan. Ladda om sidan och försök igen."
+    description = _l("The form has expired or did not come from this page. Reload the page and try again.")
 
 
 def form_token() -> str:

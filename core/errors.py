@@ -1,21 +1,28 @@
-"""Domain errors. The API turns each into the one JSON error shape ``{code, status, message, errors}``."""
+"""Domain errors. The API turns each into the one JSON error shape ``{code, status, error, message, errors}``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from core import error_codes
+
 
 class DomainError(Exception):
-    """A request that cannot be carried out as asked. ``errors`` maps field names to messages."""
+    """A request that cannot be carried out as asked. ``message`` is for people (translated: ``core.i18n._``),
+    ``errors`` maps field names to messages, ``code`` is the machine code (``core.error_codes``; default: the
+    generic code of the status)."""
 
     status = 422
 
-    def __init__(self, message: str, errors: dict | None = None, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, errors: dict | None = None, status: int | None = None, *, code: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
         if status is not None:
             self.status = status
+        self.code = error_codes.checked(code) if code else error_codes.for_status(self.status)
 
 
 class NotFound(DomainError):

@@ -59,10 +59,11 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from core.errors import PersonalDataError
+from core.i18n import N_, _
 
 __all__ = ["MESSAGE", "FreeText", "IdentifierKind", "check_free_text", "find_identifiers", "messages_for"]
 
-MESSAGE = "Fritext får inte innehålla uppgifter om enskilda personer."
+MESSAGE = N_("Free text must not hold data about individual persons.")
 
 
 class IdentifierKind(StrEnum):
@@ -76,11 +77,11 @@ class IdentifierKind(StrEnum):
 
 
 _MESSAGES = {
-    IdentifierKind.PERSONNUMMER: "Innehåller ett personnummer; ta bort det.",
-    IdentifierKind.SAMORDNINGSNUMMER: "Innehåller ett samordningsnummer; ta bort det.",
-    IdentifierKind.EMAIL: "Innehåller en e-postadress; ta bort den.",
-    IdentifierKind.PHONE: "Innehåller ett telefonnummer; ta bort det.",
-    IdentifierKind.PLATE: "Innehåller ett registreringsnummer, som pekar ut fordonets ägare; ta bort det.",
+    IdentifierKind.PERSONNUMMER: N_("Holds a personnummer; remove it."),
+    IdentifierKind.SAMORDNINGSNUMMER: N_("Holds a samordningsnummer; remove it."),
+    IdentifierKind.EMAIL: N_("Holds an e-mail address; remove it."),
+    IdentifierKind.PHONE: N_("Holds a telephone number; remove it."),
+    IdentifierKind.PLATE: N_("Holds a registration number, which points out the vehicle's owner; remove it."),
 }
 
 # --- normalisation ---------------------------------------------------------------------------------------------
@@ -320,8 +321,8 @@ def find_identifiers(text: str) -> list[IdentifierKind]:
 
 
 def messages_for(kinds: list[IdentifierKind]) -> list[str]:
-    """One Swedish message per kind, e.g. ``"Innehåller ett personnummer; ta bort det."``."""
-    return [_MESSAGES[kind] for kind in kinds]
+    """One message per kind in the current language, e.g. ``"Innehåller ett personnummer; ta bort det."``."""
+    return [_(_MESSAGES[kind]) for kind in kinds]
 
 
 def check_free_text(fields: Mapping[str, str | None]) -> None:
@@ -340,7 +341,7 @@ def check_free_text(fields: Mapping[str, str | None]) -> None:
         if kinds:
             errors[name] = messages_for(kinds)
     if errors:
-        raise PersonalDataError(MESSAGE, errors)
+        raise PersonalDataError(_(MESSAGE), errors, code="privacy.personal_data")
 
 
 class FreeText(fields.String):

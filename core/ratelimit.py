@@ -29,17 +29,22 @@ from werkzeug.exceptions import TooManyRequests
 
 from core.accounts.models import User
 from core.accounts.service import authenticate, normalise_email
+from core.i18n import N_, _
 
-TOO_MANY = "För många misslyckade inloggningar. Försök igen om en stund."
+TOO_MANY = N_("Too many failed logins. Try again in a while.")
 
 
 class LoginThrottled(TooManyRequests):
     """A login refused before its password is checked; carries ``Retry-After``."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(TOO_MANY, retry_after=retry_after)
+        super().__init__(_(TOO_MANY), retry_after=retry_after)
         # flask-smorest's error handler takes the message and headers of the one JSON error shape from ``data``.
-        self.data = {"message": TOO_MANY, "headers": {"Retry-After": str(retry_after)}}
+        self.data = {
+            "message": _(TOO_MANY),
+            "error": "auth.login_throttled",
+            "headers": {"Retry-After": str(retry_after)},
+        }
 
 
 def init_app(app: Flask) -> None:

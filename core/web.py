@@ -10,7 +10,9 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from core.accounts.auth import login_session, logout_session
+from core.accounts.routes import WRONG_CREDENTIALS
 from core.csrf import CsrfRefused, check_form_token, form_token
+from core.i18n import _
 from core.ratelimit import LoginThrottled, throttled_authenticate
 from core.tenancy import current_session
 
@@ -33,7 +35,7 @@ def login():
     check_form_token()
     user = throttled_authenticate(current_session(), request.form.get("email", ""), request.form.get("password", ""))
     if user is None:
-        return _page("Fel e-postadress eller lösenord."), 401
+        return _page(_(WRONG_CREDENTIALS)), 401
     current_session().commit()
     login_session(user)
     return redirect(url_for("web.index"))
@@ -51,4 +53,4 @@ def logout():
 def _refused(error: HTTPException):
     """A form refused before it was handled: a page saying why, with the error's headers (``Retry-After``)."""
     headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
-    return render_template("refused.html", message=error.description), error.code, headers
+    return render_template("refused.html", message=str(error.description)), error.code, headers

@@ -19,6 +19,7 @@ from core.migrate import upgrade
 from core.models import Base
 from core.ratelimit import reset_login_counts
 from tests.helpers import Api
+from tests.language_check import leaks
 
 
 @pytest.fixture(scope="session")
@@ -32,10 +33,34 @@ def real_services(settings: Settings) -> bool:
     return not settings.embedded
 
 
+LANGUAGE_LEAKS: list[tuple[str, str, list[str]]] = []
+
+
 @pytest.fixture(scope="session")
 def app(settings: Settings) -> Flask:
     upgrade(settings)
-    return create_app(settings)
+    app = create_app(settings)
+
+    @app.after_request
+    def _check_language(response):
+        """Every response of the suite: no message of the other language (tests/language_check.py)."""
+        found = leaks(response)
+        if found:
+            from flask import request
+
+            LANGUAGE_LEAKS.append((request.method, request.path, found))
+        return response
+
+    return app
+
+
+@pytest.fixture(autouse=True)
+def one_language_per_response(app: Flask) -> Iterator[None]:
+    """Fail a test whose requests got an answer mixing Swedish and English."""
+    LANGUAGE_LEAKS.clear()
+    yield
+    leaked, LANGUAGE_LEAKS[:] = list(LANGUAGE_LEAKS), []
+    assert not leaked, f"texts of the other language in responses: {leaked}"
 
 
 def _wipe(settings: Settings) -> None:

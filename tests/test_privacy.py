@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError
 from marshmallow.validate import Length
 
 from core.errors import PersonalDataError
+from core.i18n import gettext
 from core.privacy import MESSAGE, FreeText, IdentifierKind, check_free_text, find_identifiers, messages_for
 from tests.privacy_corpus import ACCEPTED, EMAIL, PHONE, PLATE, PNR, REFUSED, SAM, control_digit
 
@@ -145,7 +146,8 @@ def test_check_free_text_refuses_all_offending_fields_at_once() -> None:
         )
     error = caught.value
     assert error.status == 422
-    assert error.message == MESSAGE == str(error)
+    assert error.message == gettext(MESSAGE) == str(error)
+    assert error.message == "Fritext får inte innehålla uppgifter om enskilda personer."
     assert error.errors == {
         "comment": ["Innehåller ett personnummer; ta bort det."],
         "place.text": ["Innehåller en e-postadress; ta bort den.", "Innehåller ett telefonnummer; ta bort det."],

@@ -23,6 +23,7 @@ from core.accounts.service import (
     revoke_credential,
     user_for_credential,
 )
+from core.i18n import _
 from core.tenancy import current_session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -66,13 +67,13 @@ def init_app(app: Flask) -> None:
         header = request.headers.get("Authorization", "")
         db = current_session()
         if header:
-            scheme, _, token = header.partition(" ")
+            scheme, _space, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token:
-                abort(401, message="Authorization måste vara 'Bearer <token>'.")
+                abort(401, message=_("Authorization must be 'Bearer <token>'."), error="auth.malformed")
             # A tenant-level URL has found the token's user already, with its tenant (core.api.tenant_blueprint).
             g.user = g.pop("token_user") if "token_user" in g else user_for_credential(db, token.strip(), TOKEN)
             if g.user is None:
-                abort(401, message="Ogiltig eller utgången token.")
+                abort(401, message=_("Invalid or expired token."), error="auth.token_invalid")
             g.credential_digest, g.credential_kind = digest(token.strip()), TOKEN
             note_use(db)
             return
@@ -81,7 +82,7 @@ def init_app(app: Flask) -> None:
             return
         changes_api = request.method not in SAFE_METHODS and request.path.startswith("/api/")
         if changes_api and request.headers.get("X-CSRF-Token") != session.get("csrf"):
-            abort(403, message="X-CSRF-Token saknas eller stämmer inte.")
+            abort(403, message=_("X-CSRF-Token is missing or does not match."), error="auth.csrf")
         g.user = user_for_credential(db, secret, SESSION)
         if g.user is not None:
             g.credential_digest, g.credential_kind = digest(secret), SESSION

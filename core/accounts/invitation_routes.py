@@ -16,6 +16,7 @@ from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.db import utcnow
 from core.errors import NotFound
+from core.i18n import _
 from core.organisation.models import Organisation, ReporterFunction
 from core.tenancy import current_session
 
@@ -81,7 +82,7 @@ def accept_invitation(data: dict):
     that account; a new address sends ``password`` (the password policy applies), which creates its account.
     An unknown, used, revoked or expired code — or another tenant's — is a 404."""
     if g.get("tenant") is None:
-        raise NotFound(invitations.GONE, {"token": [invitations.GONE]})
+        raise NotFound(_(invitations.GONE), {"token": [_(invitations.GONE)]}, code="invitation.gone")
     db = current_session()
     membership = invitations.accept(db, data["token"], data.get("password"), g.get("user"))
     db.commit()

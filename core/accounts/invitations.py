@@ -23,15 +23,17 @@ from sqlalchemy.orm import Session
 from core.accounts.members import key_to_id
 from core.accounts.models import Invitation, InvitationState, Membership, User
 from core.accounts.service import normalise_email, upsert_user
+from core.cycles.periods import zone
 from core.db import utcnow
 from core.errors import Conflict, DomainError, NotFound
+from core.i18n import N_, _, format_moment
 from core.notifications.models import OutboxMessage
 from core.organisation.models import Organisation, ReporterFunction
 from core.tenants.models import Tenant
 
 VALID_FOR = timedelta(days=14)
-GONE = "Inbjudan finns inte, har gått ut eller är redan använd."
-ROLE_NAMES = {"reporter": "rapportör", "coordinator": "samordnare", "admin": "administratör"}
+GONE = N_("The invitation does not exist, has expired or is used already.")
+ROLE_NAMES = {"reporter": N_("reporter"), "coordinator": N_("coordinator"), "admin": N_("administrator")}
 
 
 def _digest(token: str) -> str:
@@ -45,8 +47,8 @@ def _racing_for(field: str) -> Iterator[None]:
     try:
         yield
     except IntegrityError as error:
-        message = "Någon annan ändrade samma sak samtidigt; försök igen."
-        raise Conflict(message, {field: [message]}) from error
+        message = _("Somebody else changed the same thing at the same time; try again.")
+        raise Conflict(message, {field: [message]}, code="conflict.concurrent") from error
 
 
 def invite(session: Session, data: dict[str, Any], *, tenant: Tenant, inviter_id: int, accept_url: str) -> Invitation:
@@ -56,7 +58,11 @@ def invite(session: Session, data: dict[str, Any], *, tenant: Tenant, inviter_id
     email = normalise_email(data["email"])
     member = select(Membership.id).join(User, User.id == Membership.user_id).where(User.email == email)
     if session.scalar(member) is not None:
-        raise Conflict("Adressen tillhör redan en medlem.", {"email": ["Redan medlem."]})
+        raise Conflict(
+            _("The address belongs to a member already."),
+            {"email": [_("A member already.")]},
+            code="invitation.member_already",
+        )
     organisation_id = key_to_id(session, Organisation, data.get("organisation"), "organisation")
     function_id = key_to_id(session, ReporterFunction, data.get("reporter_function"), "reporter_function")
     pending = select(Invitation).where(Invitation.email == email, Invitation.state == InvitationState.PENDING)
@@ -76,20 +82,26 @@ def invite(session: Session, data: dict[str, Any], *, tenant: Tenant, inviter_id
 
 
 def _message(invitation: Invitation, token: str, tenant: Tenant, accept_url: str) -> OutboxMessage:
-    body = (
-        f"Hej!\n\nDu har bjudits in till {tenant.name} i est (Effektiv samordning för trygghet) med rollen "
-        f"{ROLE_NAMES[invitation.role]}.\n\n"
-        f"Din inbjudningskod: {token}\n"
-        f"Den gäller till {invitation.expires_at:%Y-%m-%d %H:%M} (UTC) och kan användas en gång.\n\n"
-        "Har du redan ett konto i est: logga in och acceptera inbjudan med koden. Annars väljer du ett lösenord "
-        "(minst 12 tecken; en lösenfras går bra) när du accepterar, så skapas ditt konto.\n\n"
-        f"Acceptera här: {accept_url}\n\n"
-        "Väntade du dig inte den här inbjudan kan du bortse från meddelandet."
+    body = _(
+        "Hello!\n\nYou have been invited to {tenant} in est (Effective coordination for safety) with the role "
+        "{role}.\n\n"
+        "Your invitation code: {token}\n"
+        "It is valid until {expires} and can be used once.\n\n"
+        "If you have an account in est already: log in and accept the invitation with the code. Otherwise you "
+        "choose a password (at least 12 characters; a passphrase is fine) when you accept, and your account is "
+        "created.\n\n"
+        "Accept here: {url}\n\n"
+        "If you did not expect this invitation you can ignore the message.",
+        tenant=tenant.name,
+        role=_(ROLE_NAMES[invitation.role]),
+        token=token,
+        expires=format_moment(invitation.expires_at, zone(tenant.cadence)),
+        url=accept_url,
     )
     return OutboxMessage(
         key=f"invitation:{invitation.token_hash[:32]}",
         to_address=invitation.email,
-        subject=f"Inbjudan till {tenant.name} i est",
+        subject=_("Invitation to {tenant} in est", tenant=tenant.name),
         body=body,
     )
 
@@ -97,15 +109,16 @@ def _message(invitation: Invitation, token: str, tenant: Tenant, accept_url: str
 def get(session: Session, invitation_id: int) -> Invitation:
     invitation = session.scalar(select(Invitation).where(Invitation.id == invitation_id))
     if invitation is None:
-        raise NotFound("Inbjudan finns inte.")
+        raise NotFound(_("No such invitation."), code="invitation.not_found")
     return invitation
 
 
 def revoke(session: Session, invitation: Invitation) -> None:
     """Withdraw a pending (or expired) invitation; its token stops working."""
     if invitation.state != InvitationState.PENDING:
-        message = f"Inbjudan är redan {'accepterad' if invitation.state == InvitationState.ACCEPTED else 'återkallad'}."
-        raise Conflict(message)
+        accepted = invitation.state == InvitationState.ACCEPTED
+        message = _("The invitation is accepted already.") if accepted else _("The invitation is revoked already.")
+        raise Conflict(message, code="invitation.closed")
     invitation.state = InvitationState.REVOKED.value
     session.flush()
 
@@ -116,16 +129,21 @@ def accept(session: Session, token: str, password: str | None, caller: User | No
     found = select(Invitation).where(Invitation.token_hash == _digest(token)).with_for_update()
     invitation = session.scalar(found)
     if invitation is None or invitation.state_at(utcnow()) is not InvitationState.PENDING:
-        raise NotFound(GONE, {"token": [GONE]})
+        raise NotFound(_(GONE), {"token": [_(GONE)]}, code="invitation.gone")
     user_id = session.scalar(select(User.id).where(User.email == invitation.email))
     if user_id is None:
         if not password:
-            raise DomainError("Välj ett lösenord för ditt nya konto.", {"password": ["Krävs för ett nytt konto."]})
+            raise DomainError(
+                _("Choose a password for your new account."),
+                {"password": [_("Required for a new account.")]},
+                code="invitation.password_required",
+            )
         with _racing_for("token"):
             user_id = upsert_user(session, invitation.email, password).id
     elif caller is None or caller.id != user_id:
-        message = f"Logga in som {invitation.email} för att acceptera inbjudan."
-        raise DomainError(message, {"token": [message]}, status=401 if caller is None else 403)
+        message = _("Log in as {email} to accept the invitation.", email=invitation.email)
+        code = "invitation.login_required" if caller is None else "invitation.other_account"
+        raise DomainError(message, {"token": [message]}, status=401 if caller is None else 403, code=code)
     membership = session.scalar(select(Membership).where(Membership.user_id == user_id))
     if membership is None:
         membership = Membership(

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from core.accounts.models import Membership, Role, User
 from core.errors import Conflict, DomainError, NotFound
+from core.i18n import N_, _
 from core.organisation.models import Group, GroupMember, Organisation, ReporterFunction
 from core.tenants.models import Tenant
 
-LAST_ADMIN = "Kommunen skulle stå utan administratör: ge först någon annan rollen admin."
+LAST_ADMIN = N_("The municipality would be left without an administrator: first give somebody else the role admin.")
 
 
 def key_to_id(session: Session, model: type, key: str | None, field: str) -> int | None:
@@ -28,7 +29,7 @@ def key_to_id(session: Session, model: type, key: str | None, field: str) -> int
         return None
     row_id = session.scalar(select(model.id).where(model.key == key, model.active.is_(True)))
     if row_id is None:
-        raise DomainError("Okänd nyckel.", {field: ["Okänd nyckel."]})
+        raise DomainError(_("Unknown key."), {field: [_("Unknown key.")]}, code="key.unknown")
     return row_id
 
 
@@ -57,7 +58,7 @@ def describe(session: Session, membership: Membership) -> dict[str, Any]:
 def get(session: Session, member_id: int) -> Membership:
     membership = session.scalar(select(Membership).where(Membership.id == member_id))
     if membership is None:
-        raise NotFound("Medlemmen finns inte.")
+        raise NotFound(_("No such member."), code="member.not_found")
     return membership
 
 
@@ -71,7 +72,7 @@ def _keeping_an_admin(session: Session, membership: Membership, field: str | Non
     session.flush()
     admins = session.scalar(select(func.count()).select_from(Membership).where(Membership.role == Role.ADMIN))
     if was_admin and admins == 0:
-        raise Conflict(LAST_ADMIN, {field: [LAST_ADMIN]} if field else None)
+        raise Conflict(_(LAST_ADMIN), {field: [_(LAST_ADMIN)]} if field else None, code="member.last_admin")
 
 
 def remove(session: Session, membership: Membership) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, Unmapped, mapped_column, unmapped_column
 
 from core.db import Base, UTCDateTime, utcnow
@@ -36,6 +36,8 @@ class User(Base):
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The user's own language (core.i18n.LOCALES); None: Accept-Language decides, then Swedish.
+    locale: Mapped[str | None] = mapped_column(String(2), CheckConstraint("locale IN ('sv', 'en')", name="locale"))
 
 
 class ApiToken(Base):

@@ -13,6 +13,7 @@ from functools import cache
 from importlib.resources import files
 
 from core.errors import DomainError
+from core.i18n import _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -26,16 +27,18 @@ def common_passwords() -> frozenset[str]:
 
 def _problem(password: str, email: str | None) -> str | None:
     if len(password) < MIN_LENGTH:
-        return f"Lösenordet måste ha minst {MIN_LENGTH} tecken; en lösenfras med flera ord går bra."
+        return _(
+            "The password needs at least {count} characters; a passphrase of several words is fine.", count=MIN_LENGTH
+        )
     if len(password) > MAX_LENGTH:
-        return f"Lösenordet får ha högst {MAX_LENGTH} tecken."
+        return _("The password may have at most {count} characters.", count=MAX_LENGTH)
     if len(set(password)) == 1:
-        return "Lösenordet får inte bestå av ett och samma tecken."
+        return _("The password must not be one and the same character.")
     folded = password.casefold()
     if email and folded in {email.casefold(), email.casefold().partition("@")[0]}:
-        return "Lösenordet får inte vara e-postadressen eller delen före @."
+        return _("The password must not be the e-mail address or its part before @.")
     if folded in common_passwords():
-        return "Lösenordet är ett av de vanligaste lösenorden; välj ett annat."
+        return _("The password is one of the commonest passwords; choose another.")
     return None
 
 
@@ -44,4 +47,4 @@ def check_password_policy(password: str, *, email: str | None = None, field: str
     account's address, which the password must not repeat."""
     problem = _problem(password, email)
     if problem is not None:
-        raise DomainError(problem, {field: [problem]})
+        raise DomainError(problem, {field: [problem]}, code="password.weak")

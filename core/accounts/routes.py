@@ -16,6 +16,7 @@ from core.accounts.schemas import (
     MemberSchema,
     MemberUpdateSchema,
     MeSchema,
+    MeUpdateSchema,
     PasswordChangeSchema,
     SessionSchema,
     TokenInfoSchema,
@@ -29,6 +30,7 @@ from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.db import utcnow
 from core.errors import DomainError, NotFound
+from core.i18n import N_, _
 from core.ratelimit import throttled_authenticate
 from core.tenancy import current_session
 from core.tenants.models import Tenant
@@ -37,13 +39,13 @@ blp = Blueprint("auth", __name__, url_prefix=f"{API_PREFIX}/auth", description="
 members_blp = tenant_blueprint("members", "members", "A tenant's members and their roles")
 blueprints = (blp, members_blp, invitation_routes.blp)
 
-WRONG_CREDENTIALS = "Fel e-postadress eller lösenord."
+WRONG_CREDENTIALS = N_("Wrong e-mail address or password.")
 
 
 def _authenticate(data: dict) -> User:
     user = throttled_authenticate(current_session(), data["email"], data["password"])
     if user is None:
-        raise DomainError(WRONG_CREDENTIALS, status=401)
+        raise DomainError(_(WRONG_CREDENTIALS), status=401, code="auth.credentials_wrong")
     return user
 
 
@@ -78,7 +80,7 @@ def revoke_token(token_id: int):
     """Revoke one of the caller's own API tokens (404 for anybody else's)."""
     db = current_session()
     if not revoke_credential(db, g.user.id, token_id, TOKEN):
-        raise NotFound("Hittades inte.")
+        raise NotFound(_("Not found."))
     db.commit()
 
 
@@ -90,7 +92,9 @@ def change_password(data: dict):
     """Change one's own password: every token and session of the account ends, this one included."""
     db = current_session()
     if throttled_authenticate(db, g.user.email, data["current_password"]) is None:
-        raise DomainError("Fel lösenord.", {"current_password": ["Stämmer inte."]})
+        raise DomainError(
+            _("Wrong password."), {"current_password": [_("Does not match.")]}, code="auth.password_wrong"
+        )
     set_password(db, g.user, data["new_password"])
     db.commit()
 
@@ -118,7 +122,11 @@ def delete_session():
 @authenticated
 @blp.response(200, MeSchema)
 def me():
-    """The caller and the tenants they are a member of."""
+    """The caller, their own settings, and the tenants they are a member of."""
+    return _me()
+
+
+def _me() -> dict:
     db = current_session()
     roles = dict(caller_memberships(db, g.user, credential_digest()))
     slugs = db.execute(select(Tenant.id, Tenant.slug).where(Tenant.id.in_(roles)).order_by(Tenant.slug)).all()
@@ -126,8 +134,23 @@ def me():
         "id": g.user.id,
         "email": g.user.email,
         "is_platform_admin": g.user.is_platform_admin,
+        "locale": g.user.locale,
         "memberships": [{"tenant": slug, "role": roles[tenant_id]} for tenant_id, slug in slugs],
     }
+
+
+@blp.route("/me", methods=["PATCH"])
+@authenticated
+@blp.arguments(MeUpdateSchema)
+@blp.response(200, MeSchema)
+def update_me(data: dict):
+    """Change the caller's own settings: ``locale`` (``sv``, ``en``, or null to follow Accept-Language)."""
+    db = current_session()
+    if "locale" in data:
+        user = db.get(User, g.user.id)
+        user.locale = g.user.locale = g.user_locale = data["locale"]
+        db.commit()
+    return _me()
 
 
 @members_blp.route("", methods=["GET"])

@@ -6,6 +6,7 @@ import marshmallow as ma
 
 from core.accounts.models import InvitationState, Role
 from core.api.fields import Integer
+from core.i18n import LOCALES
 from core.privacy import FreeText
 from core.tenants.schemas import KEY
 
@@ -52,11 +53,23 @@ class MeMembershipSchema(ma.Schema):
     role = ma.fields.String()
 
 
+LOCALE = ma.fields.String(
+    allow_none=True,
+    validate=ma.validate.OneOf(LOCALES),
+    metadata={"description": "The caller's own language; null: Accept-Language decides, then Swedish (sv)"},
+)
+
+
 class MeSchema(ma.Schema):
     id = Integer()
     email = ma.fields.Email()
     is_platform_admin = ma.fields.Boolean()
+    locale = LOCALE
     memberships = ma.fields.List(ma.fields.Nested(MeMembershipSchema))
+
+
+class MeUpdateSchema(ma.Schema):
+    locale = LOCALE
 
 
 class MemberSchema(ma.Schema):

@@ -9,6 +9,7 @@ from core.accounts.models import Membership, Role, User
 from core.accounts.service import upsert_user
 from core.db import new_session
 from core.errors import NotFound
+from core.i18n import _
 from core.organisation.models import Group, GroupMember, Organisation, ReporterFunction
 from core.tenancy import tenant_context
 from core.tenants.models import Tenant
@@ -19,7 +20,7 @@ DEMO_ROLES = (("admin", Role.ADMIN), ("samordnare", Role.COORDINATOR), ("rapport
 def ensure_member(session: Session, slug: str, user: User, role: str) -> Membership:
     tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
     if tenant is None:
-        raise NotFound(f"Ingen tenant '{slug}'.")
+        raise NotFound(_("No tenant '{slug}'.", slug=slug), code="tenant.not_found")
     with tenant_context(tenant.id, session):
         membership = session.scalar(select(Membership).where(Membership.user_id == user.id))
         if membership is None:

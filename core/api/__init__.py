@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
+import marshmallow as ma
 from flask import Flask, Response, make_response
 from flask_smorest import Api
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from core import error_codes
 from core.api import input_guard
 from core.api.conflicts import conflict_or_raise
 from core.api.fields import IdConverter, id_parameter_schema
 from core.errors import DomainError, flatten_messages
+from core.i18n import N_, _
 
 API_PREFIX = "/api/v1"
 
@@ -21,43 +22,62 @@ LOCATIONS = ("json", "query", "files", "form", "headers", "path", "cookies")
 
 # What an error without a message of its own says (werkzeug's and flask-smorest's own errors carry none).
 DEFAULT_MESSAGES = {
-    400: "Begäran kunde inte läsas.",
-    401: "Inloggning krävs.",
-    403: "Din roll tillåter inte detta.",
-    404: "Hittades inte.",
-    405: "Metoden är inte tillåten här; se Allow.",
-    409: "Krockar med hur det ser ut nu.",
-    412: "Någon annan har ändrat detta sedan du hämtade det (If-Match stämmer inte). Hämta det igen.",
-    413: "Begäran är för stor.",
-    415: "Innehållstypen stöds inte; skicka application/json.",
-    428: "If-Match saknas: hämta objektet och skicka dess ETag.",
-    429: "För många försök; vänta och försök igen.",
-    500: "Ett oväntat fel uppstod.",
+    400: N_("The request could not be read."),
+    401: N_("Authentication is required."),
+    403: N_("Your role does not allow this."),
+    404: N_("Not found."),
+    405: N_("The method is not allowed here; see Allow."),
+    409: N_("Conflicts with the current state."),
+    412: N_("Somebody else has changed this since you read it (If-Match does not match). Read it again."),
+    413: N_("The request is too large."),
+    415: N_("The content type is not supported; send application/json."),
+    428: N_("If-Match is missing: read the object and send its ETag."),
+    429: N_("Too many attempts; wait and try again."),
+    500: N_("An unexpected error occurred."),
 }
+INVALID = N_("The data is not valid; see errors.")
+
+
+class ErrorSchema(ma.Schema):
+    """The one error shape (documentation only: the handlers below write it)."""
+
+    code = ma.fields.Integer(metadata={"description": "The HTTP status"})
+    status = ma.fields.String(metadata={"description": "The HTTP status's name"})
+    error = ma.fields.String(
+        validate=ma.validate.OneOf(sorted(error_codes.CODES)),
+        metadata={"description": "The machine code of the error (core/error_codes.py): stable, never translated"},
+    )
+    message = ma.fields.String(metadata={"description": "What went wrong, for people, in the caller's language"})
+    errors = ma.fields.Dict(metadata={"description": "Messages by dotted field path"})
 
 
 class EstApi(Api):
-    """flask-smorest's Api with four mends, so every error has one shape ``{code, status, message, errors}``:
-    validation errors are flattened to dotted field paths (``place.text``) without webargs' location level and
-    get a message; an error with no message gets a Swedish one; 405 keeps its ``Allow`` header; domain errors
+    """flask-smorest's Api with five mends, so every error has one shape ``{code, status, error, message,
+    errors}``: validation errors are flattened to dotted field paths (``place.text``) without webargs' location level
+    and get a message; an error with no message gets one in the caller's language; every error gets its machine
+    code (``error``: from ``abort(..., error=code)`` or the status); 405 keeps its ``Allow`` header; domain errors
     (core.errors) are rendered the same way."""
 
+    ERROR_SCHEMA = ErrorSchema
+
     def handle_http_exception(self, error: HTTPException) -> Response:
-        response = make_response(super().handle_http_exception(error))
-        if isinstance(error, MethodNotAllowed) and error.valid_methods:
-            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
-        payload = response.get_json(silent=True)
-        if isinstance(payload, dict) and "message" not in payload and error.code in DEFAULT_MESSAGES:
-            payload["message"] = DEFAULT_MESSAGES[error.code]
-            response.set_data(json.dumps(payload, ensure_ascii=False))
-        if error.code == 422 and isinstance(payload, dict) and isinstance(payload.get("errors"), dict):
+        payload, status, headers = super().handle_http_exception(error)
+        data = getattr(error, "data", None) or {}
+        payload["error"] = error_codes.checked(data.get("error") or error_codes.for_status(status))
+        if "message" in payload:
+            payload["message"] = str(payload["message"])  # a lazy text is written in the caller's language here
+        elif status in DEFAULT_MESSAGES:
+            payload["message"] = _(DEFAULT_MESSAGES[status])
+        if status == 422 and isinstance(payload.get("errors"), dict):
             errors = payload["errors"]
             nested = {k: v for k, v in errors.items() if k in LOCATIONS}
             payload["errors"] = flatten_messages(
                 {**{k: v for k, v in errors.items() if k not in LOCATIONS}, **_merge(nested.values())}
             )
-            payload.setdefault("message", "Uppgifterna är inte giltiga; se errors.")
-            response.set_data(json.dumps(payload, ensure_ascii=False))
+            payload.setdefault("message", _(INVALID))
+        response = make_response(payload, status, headers)
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
         return response
 
 
@@ -74,7 +94,7 @@ def _domain_error(error: DomainError):
 
     from core.api.errors import status_name
 
-    payload = {"code": error.status, "status": status_name(error.status), "message": error.message}
+    payload = {"code": error.status, "status": status_name(error.status), "error": error.code, "message": error.message}
     if error.errors:
         payload["errors"] = flatten_messages(error.errors)
     return jsonify(payload), error.status

@@ -16,6 +16,7 @@ from flask import Flask, g
 from flask_smorest import abort
 
 from core.accounts.models import Role
+from core.i18n import _
 
 F = TypeVar("F", bound=Callable)
 SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
@@ -44,7 +45,7 @@ def _declare(who: str, check: Callable[[], None] | None, errors: tuple[int, ...]
 
 def _require_user() -> None:
     if g.get("user") is None:
-        abort(401, message="Inloggning krävs (Authorization: Bearer <token>).")
+        abort(401, message=_("Authentication is required (Authorization: Bearer <token>)."))
 
 
 def public(view: F) -> F:
@@ -63,7 +64,7 @@ def platform_admin(view: F) -> F:
     def check() -> None:
         _require_user()
         if not g.user.is_platform_admin:
-            abort(403, message="Endast plattformsadministratörer.")
+            abort(403, message=_("Platform administrators only."), error="auth.platform_admin_only")
 
     return _declare("platform administrators", check, (401, 403))(view)
 
@@ -75,14 +76,14 @@ def tenant_role(role: Role) -> Callable[[F], F]:
     def check() -> None:
         _require_user()
         if g.get("tenant") is None:
-            abort(404, message="Hittades inte.")
+            abort(404, message=_("Not found."))
         if g.user.is_platform_admin:
             return
         membership = g.get("membership")
         if membership is None:
-            abort(404, message="Hittades inte.")
+            abort(404, message=_("Not found."))
         if Role(membership.role).rank < role.rank:
-            abort(403, message=f"Kräver rollen {role.value}.")
+            abort(403, message=_("Requires the role {role}.", role=role.value), error="auth.role_required")
 
     who = f"members of the tenant with role {role.value} or higher, and platform administrators"
     return _declare(who, check, (401, 403, 404))

@@ -15,11 +15,12 @@ from sqlalchemy import UniqueConstraint
 from sqlalchemy.exc import IntegrityError
 
 from core.api.errors import status_name
+from core.i18n import N_, _
 from core.models import Base
 
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>[\w., ]+)")
-CONFLICT_MESSAGE = "Uppgiften finns redan (en annan begäran hann före); läs in den och försök igen."
+CONFLICT_MESSAGE = N_("It exists already (another request was first); read it and try again.")
 
 
 def conflict_or_raise(error: IntegrityError) -> tuple[Response, int]:
@@ -27,8 +28,8 @@ def conflict_or_raise(error: IntegrityError) -> tuple[Response, int]:
     columns = _unique_columns(error.orig)
     if columns is None:
         raise error
-    payload = {"code": 409, "status": status_name(409), "message": CONFLICT_MESSAGE}
-    payload["errors"] = {column: ["Värdet finns redan."] for column in columns if column != "tenant_id"}
+    payload = {"code": 409, "status": status_name(409), "error": "conflict.duplicate", "message": _(CONFLICT_MESSAGE)}
+    payload["errors"] = {column: [_("The value exists already.")] for column in columns if column != "tenant_id"}
     return jsonify(payload), 409
 
 

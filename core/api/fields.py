@@ -22,6 +22,7 @@ from flask import g, has_request_context
 from werkzeug.routing import IntegerConverter
 
 from core.cycles import periods
+from core.i18n import _l
 
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
@@ -32,9 +33,9 @@ class Integer(ma.fields.Integer):
     with a ``Range`` validator of its own)."""
 
     default_error_messages = {  # noqa: RUF012 (marshmallow merges these per class)
-        "invalid": "Inte ett heltal.",
-        "too_large": "Talet är för stort.",
-        "out_of_range": f"Talet måste ligga mellan {INT_MIN} och {INT_MAX}.",
+        "invalid": _l("Not an integer."),
+        "too_large": _l("Number too large."),
+        "out_of_range": _l("The number must lie between {min} and {max}."),
     }
 
     def __init__(self, **kwargs: Any) -> None:

@@ -17,9 +17,10 @@ from flask import Flask, request
 from werkzeug.exceptions import BadRequest, NotFound
 
 from core.errors import DomainError
+from core.i18n import N_, _
 
 MAX_JSON_DEPTH = 32
-BAD_CHARACTER = "Texten innehåller ett tecken som inte kan sparas (NUL eller ett ensamt surrogattecken)."
+BAD_CHARACTER = N_("The text holds a character that cannot be stored (NUL or a lone surrogate).")
 
 
 def storable(text: str) -> bool:
@@ -47,7 +48,9 @@ def check_request(_endpoint: str | None, _values: dict | None) -> None:
         bad += list(_unstorable_json_fields(_json_body()))
     if bad:
         raise DomainError(
-            "Uppgifterna är inte giltiga; se errors.", {name or "_schema": [BAD_CHARACTER] for name in bad}
+            _("The data is not valid; see errors."),
+            {name or "_schema": [_(BAD_CHARACTER)] for name in bad},
+            code="request.bad_character",
         )
 
 
@@ -68,7 +71,7 @@ def _json_body() -> Any:
 
 
 def _too_deep() -> BadRequest:
-    return BadRequest(f"JSON-dokumentet är för djupt nästlat (högst {MAX_JSON_DEPTH} nivåer).")
+    return BadRequest(_("The JSON document is nested too deep (at most {depth} levels).", depth=MAX_JSON_DEPTH))
 
 
 def _unstorable_json_fields(body: Any) -> Iterator[str]:

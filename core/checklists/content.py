@@ -16,8 +16,11 @@ import marshmallow as ma
 
 from core.domain import ChecklistVariant, Leg, Theme
 from core.errors import DomainError
+from core.i18n import N_, _, _l
 from core.privacy import FreeText
 from core.tenants.schemas import KEY
+
+INVALID = N_("Invalid checklist.")
 
 
 class ChecklistItemSchema(ma.Schema):
@@ -27,14 +30,14 @@ class ChecklistItemSchema(ma.Schema):
     positive = ma.fields.Boolean(load_default=False)
     help = FreeText(load_default="", validate=ma.validate.Length(max=2000))
     crime_code = ma.fields.String(
-        load_default=None, allow_none=True, validate=ma.validate.Regexp(r"^\d{4}$", error="Fyra siffror.")
+        load_default=None, allow_none=True, validate=ma.validate.Regexp(r"^\d{4}$", error=_l("Four digits."))
     )
     retired = ma.fields.Boolean(load_default=False)
 
     @ma.validates_schema
     def _theme_or_positive(self, data: dict, **_kwargs) -> None:
         if data.get("positive") == (data.get("theme") is not None):
-            raise ma.ValidationError("Ange antingen ett tema eller positive: true.", "theme")
+            raise ma.ValidationError(_("Give either a theme or positive: true."), "theme")
 
 
 class ChecklistSectionSchema(ma.Schema):
@@ -91,23 +94,23 @@ def validate(content: Any, previous: dict[str, Any] | None) -> dict[str, Any]:
     try:
         cleaned = ChecklistContentSchema().load(content)
     except ma.ValidationError as error:
-        raise DomainError("Ogiltig checklista.", error.messages) from error
+        raise DomainError(_(INVALID), error.messages, code="checklist.invalid") from error
     keys = item_keys(cleaned)
     errors: dict[str, list[str]] = {}
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
-        errors["sections"] = [f"Dubbla punktnycklar: {', '.join(duplicates)}."]
+        errors["sections"] = [_("Duplicate item keys: {keys}.", keys=", ".join(duplicates))]
     section_keys = [s["key"] for s in cleaned["sections"]]
     if len(set(section_keys)) != len(section_keys):
-        errors.setdefault("sections", []).append("Dubbla sektionsnycklar.")
+        errors.setdefault("sections", []).append(_("Duplicate section keys."))
     if previous is not None:
         dropped = [k for k in item_keys(previous) if k not in keys]
         if dropped:
             errors.setdefault("sections", []).append(
-                f"Punkterna {', '.join(dropped)} finns i tidigare versioner: markera dem som retired i stället."
+                _("The items {keys} are in earlier versions: mark them retired instead.", keys=", ".join(dropped))
             )
     if errors:
-        raise DomainError("Ogiltig checklista.", errors)
+        raise DomainError(_(INVALID), errors, code="checklist.invalid")
     return cleaned
 
 

@@ -12,8 +12,10 @@ from core.checklists.models import ChecklistVersion
 from core.db import utcnow
 from core.domain import ChecklistVariant
 from core.errors import Conflict, NotFound
+from core.i18n import N_, _, tenant_text
 
 FORMER_ITEMS = {"key": "tidigare", "title": "Tidigare punkter", "answered_by": None}
+FROM_VARIANT = N_("From {variant}")  # a new draft's note, stored in the tenant's language
 
 
 def current(session: Session) -> ChecklistVersion:
@@ -21,14 +23,14 @@ def current(session: Session) -> ChecklistVersion:
         select(ChecklistVersion).where(ChecklistVersion.status == "published").order_by(ChecklistVersion.number.desc())
     )
     if version is None:
-        raise NotFound("Ingen publicerad checklista.")
+        raise NotFound(_("No published checklist."), code="checklist.not_published")
     return version
 
 
 def get(session: Session, version_id: int) -> ChecklistVersion:
     version = session.scalar(select(ChecklistVersion).where(ChecklistVersion.id == version_id))
     if version is None:
-        raise NotFound("Versionen finns inte.")
+        raise NotFound(_("No such version."), code="checklist.version_not_found")
     return version
 
 
@@ -79,7 +81,11 @@ def ensure_for_variant(session: Session, variant: ChecklistVariant) -> None:
         if former:
             new["sections"].append({**FORMER_ITEMS, "items": former})
     version = ChecklistVersion(
-        number=_next_number(session), status="draft", variant=variant.key, content=new, note=f"Från {variant.name}"
+        number=_next_number(session),
+        status="draft",
+        variant=variant.key,
+        content=new,
+        note=tenant_text(FROM_VARIANT, variant=variant.name),
     )
     session.add(version)
     session.flush()
@@ -88,7 +94,7 @@ def ensure_for_variant(session: Session, variant: ChecklistVariant) -> None:
 
 def create_draft(session: Session, data: dict[str, Any], user_id: int) -> ChecklistVersion:
     if session.scalar(select(ChecklistVersion.id).where(ChecklistVersion.status == "draft")) is not None:
-        raise Conflict("Det finns redan ett utkast; ändra eller publicera det.")
+        raise Conflict(_("There is a draft already; change or publish it."), code="checklist.draft_exists")
     base = current(session)
     content = data.get("content")
     content = base.content if content is None else checklist_content.validate(content, base.content)
@@ -108,7 +114,7 @@ def create_draft(session: Session, data: dict[str, Any], user_id: int) -> Checkl
 def _draft(session: Session, version_id: int) -> ChecklistVersion:
     version = get(session, version_id)
     if version.status != "draft":
-        raise Conflict("Publicerade versioner ändras aldrig; skapa ett nytt utkast.")
+        raise Conflict(_("Published versions never change; create a new draft."), code="checklist.published_immutable")
     return version
 
 

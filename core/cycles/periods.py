@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.i18n import N_, _
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ANCHOR = date(2024, 1, 1)  # Monday of ISO week 2024-W01
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100  # what est accepts as a time of an event or a period
@@ -38,7 +40,13 @@ LABEL_PATTERNS = {
 }
 EXAMPLES = {"weekly": "2026-W05", "monthly": "2026-03", "quarterly": "2026-Q1", "tertial": "2026-T1",
             "annual": "2026"}  # fmt: skip
-NUMBERED = {"weekly": "Vecka", "monthly": "Månad", "quarterly": "Kvartal", "tertial": "Tertial"}
+NO_SUCH = {
+    "weekly": N_("Week {number} does not exist in {year} (1–{last})."),
+    "monthly": N_("Month {number} does not exist in {year} (1–{last})."),
+    "quarterly": N_("Quarter {number} does not exist in {year} (1–{last})."),
+    "tertial": N_("Tertial {number} does not exist in {year} (1–{last})."),
+}
+YEAR_RANGE = N_("The year must lie between {first} and {last}.")
 
 
 class InvalidPeriod(ValueError):
@@ -50,7 +58,7 @@ def check_year(moment: datetime | date) -> None:
     import marshmallow as ma
 
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise ma.ValidationError(f"Årtalet måste ligga mellan {EARLIEST_YEAR} och {LATEST_YEAR}.")
+        raise ma.ValidationError(_(YEAR_RANGE, first=EARLIEST_YEAR, last=LATEST_YEAR))
 
 
 def weeks_in_year(year: int) -> int:
@@ -163,16 +171,18 @@ def parse(label: str, kinds: tuple[str, ...] = LABEL_KINDS) -> Span:
         if match is not None:
             break
     else:
-        raise InvalidPeriod(f"Ange perioden som {' eller '.join(EXAMPLES[k] for k in kinds)}.")
+        raise InvalidPeriod(
+            _("Give the period as {examples}.", examples=(" " + _("or") + " ").join(EXAMPLES[k] for k in kinds))
+        )
     year = int(match.group(1))
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise InvalidPeriod(f"Årtalet måste ligga mellan {EARLIEST_YEAR} och {LATEST_YEAR}.")
+        raise InvalidPeriod(_(YEAR_RANGE, first=EARLIEST_YEAR, last=LATEST_YEAR))
     if kind == "annual":
         return _month_span(kind, year, 1)
     number = int(match.group(2))
     last = weeks_in_year(year) if kind == "weekly" else 12 // MONTHS_IN[kind]
     if not 1 <= number <= last:
-        raise InvalidPeriod(f"{NUMBERED[kind]} {number} finns inte år {year} (1–{last}).")
+        raise InvalidPeriod(_(NO_SUCH[kind], number=number, year=year, last=last))
     if kind == "weekly":
         return week_span(Period(date.fromisocalendar(year, number, 1)))
     return _month_span(kind, year, (number - 1) * MONTHS_IN[kind] + 1)
@@ -192,16 +202,3 @@ def comparison_spans(span: Span, period: Period | None = None) -> dict[str, Span
         "before_previous": shift(span, -2),
         "last_year": shift(span, -12 // MONTHS_IN[span.kind]),
     }
-
-
-# --- words -------------------------------------------------------------------------------------------------------
-
-WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-             "november", "december")  # fmt: skip
-
-
-def swedish_moment(moment: datetime, cadence: dict) -> str:
-    """E.g. "onsdag 20 mars kl. 10:00", in the tenant's time zone (independent of the machine's locale)."""
-    local = moment.astimezone(zone(cadence))
-    return f"{WEEKDAYS_SV[local.weekday()]} {local.day} {MONTHS_SV[local.month - 1]} kl. {local:%H:%M}"

@@ -26,6 +26,7 @@ from core.cycles.schemas import (
 )
 from core.db import utcnow
 from core.errors import NotFound
+from core.i18n import _
 from core.tenancy import current_session
 
 blp = tenant_blueprint("cycles", "cycles", "The reporting cycle per period, as the org model runs it")
@@ -145,7 +146,7 @@ def get_meeting(cycle_id: int):
     cycle = service.get(db, cycle_id)
     meeting = db.scalar(select(Meeting).where(Meeting.cycle_id == cycle.id))
     if meeting is None:
-        raise NotFound("Inget möte är antecknat.")
+        raise NotFound(_("No meeting is recorded."), code="meeting.not_found")
     return _meeting_view(meeting)
 
 

@@ -19,6 +19,7 @@ from core.cycles import periods
 from core.cycles.models import Cycle, CycleState, CycleTransition, Meeting
 from core.domain import CompilationStep, CycleInfo, TransitionRule
 from core.errors import Conflict, DomainError, NotFound
+from core.i18n import N_, _
 from core.lagesbild.models import AreaAssessment, Lagesbild
 from core.notifications.service import notify
 from core.organisation.models import Area, Organisation, ReporterFunction
@@ -52,7 +53,7 @@ def info(cycle: Cycle) -> CycleInfo:
 def get(session: Session, cycle_id: int) -> Cycle:
     cycle = session.scalar(select(Cycle).where(Cycle.id == cycle_id))
     if cycle is None:
-        raise NotFound("Cykeln finns inte.")
+        raise NotFound(_("No such cycle."), code="cycle.not_found")
     return cycle
 
 
@@ -91,8 +92,9 @@ def open_requested(session: Session, tenant: Tenant, moment: datetime, now: date
     period = periods.period_of(moment, tenant.cadence)
     if period > periods.period_of(now, tenant.cadence).next():
         raise DomainError(
-            "Perioden ligger för långt fram.",
-            {"at": [f"En cykel kan öppnas högst en period i förväg; {period.label} är längre fram."]},
+            _("The period lies too far ahead."),
+            {"at": [_("A cycle opens at most one period ahead; {period} is further ahead.", period=period.label)]},
+            code="cycle.too_far_ahead",
         )
     return ensure(session, tenant, moment)[0]
 
@@ -138,21 +140,23 @@ def authorize(session: Session, actor: Actor, groups: tuple[str, ...], action: s
     if actor.is_admin:
         return
     if not actor.may_act_for_others:
-        raise DomainError(f"Du får inte {action}.", status=403)
+        raise DomainError(_("You may not {action}.", action=action), status=403, code="auth.forbidden")
     if groups and not (actor.groups(session) & set(groups)):
-        raise DomainError(f"Bara medlemmar i {', '.join(groups)} får {action}.", status=403)
+        only = _("Only members of {groups} may {action}.", groups=", ".join(groups), action=action)
+        raise DomainError(only, status=403, code="auth.group_required")
 
 
 def transition(session: Session, tenant: Tenant, cycle: Cycle, to_state: str, actor: Actor, note: str = "") -> Cycle:
     allowed = ALLOWED[CycleState(cycle.state)]
     if to_state not in allowed:
-        names = ", ".join(allowed) or "inga"
+        names = ", ".join(allowed) or _("none")
         raise Conflict(
-            f"Cykeln är {cycle.state}; härifrån går den till: {names}.",
-            {"to": [f"Tillåtna tillstånd: {names}."], "allowed": list(allowed)},
+            _("The cycle is {state}; from here it goes to: {names}.", state=cycle.state, names=names),
+            {"to": [_("Allowed states: {names}.", names=names)], "allowed": list(allowed)},
+            code="cycle.transition_not_allowed",
         )
     transition_rule = rule(tenant, cycle, to_state)
-    authorize(session, actor, transition_rule.groups, f"flytta cykeln till {to_state}")
+    authorize(session, actor, transition_rule.groups, _("move the cycle to {state}", state=to_state))
     steps = plan(session, tenant, cycle)
     pictures = latest_pictures(session, cycle)
     if to_state == S.ASSESSED:
@@ -176,16 +180,24 @@ def _check_ready_for_assessment(
 ) -> None:
     missing = uncompiled(pictures, [s.key for s in steps])
     if missing:
-        raise Conflict(f"Sammanställ först: {', '.join(missing)}.", {"steps": missing})
+        raise Conflict(
+            _("Compile first: {steps}.", steps=", ".join(missing)), {"steps": missing}, code="cycle.steps_uncompiled"
+        )
     final = pictures[final_step(steps).key]
     if final.status != "assessed" or final.assessment is None:
-        raise Conflict("Den gemensamma lägesbilden saknar bedömning.", {"assessment": ["Saknas."]})
+        raise Conflict(
+            _("The joint lägesbild has no assessment."),
+            {"assessment": [_("Missing.")]},
+            code="cycle.assessment_missing",
+        )
     if any(s.meeting for s in steps) and session.scalar(select(Meeting.id).where(Meeting.cycle_id == cycle.id)) is None:
-        raise Conflict("Mötesanteckningen saknas.", {"meeting": ["Saknas."]})
+        raise Conflict(_("The meeting record is missing."), {"meeting": [_("Missing.")]}, code="cycle.meeting_missing")
     if rule.needs_risk_value and not session.scalar(
         select(AreaAssessment.id).where(AreaAssessment.cycle_id == cycle.id, AreaAssessment.scale == "risk")
     ):
-        raise Conflict("Mötet har inte gett något område ett riskvärde.", {"risk": ["Saknas."]})
+        raise Conflict(
+            _("The meeting has given no area a risk value."), {"risk": [_("Missing.")]}, code="cycle.risk_missing"
+        )
 
 
 def coverage(session: Session, cycle: Cycle) -> dict[str, Any]:
@@ -228,7 +240,7 @@ def coverage(session: Session, cycle: Cycle) -> dict[str, Any]:
 def remind(session: Session, tenant: Tenant, cycle: Cycle) -> int:
     """Notify every reporter whose reporting function has not reported in the period (once per cycle)."""
     reported = set(session.scalars(select(Report.reporter_function_id).where(Report.period == cycle.period).distinct()))
-    local_deadline = periods.swedish_moment(cycle.deadline, tenant.cadence)
+    local_deadline = cycle.deadline.astimezone(periods.zone(tenant.cadence))
     count = 0
     reporters = session.scalars(
         select(Membership).where(Membership.role == Role.REPORTER.value, Membership.reporter_function_id.is_not(None))
@@ -241,8 +253,9 @@ def remind(session: Session, tenant: Tenant, cycle: Cycle) -> int:
             membership,
             kind="reminder",
             key=f"reminder:{cycle.id}:{membership.id}",
-            subject=f"Påminnelse: rapportera för {cycle.period}",
-            body=f"Din funktion har inte rapporterat för {cycle.period}. Sista dag är {local_deadline}.",
+            subject=N_("Reminder: report for {period}"),
+            body=N_("Your function has not reported for {period}. The last day is {deadline}."),
+            params={"period": cycle.period, "deadline": local_deadline},
         )
     return count
 
@@ -270,23 +283,26 @@ def record_meeting(session: Session, tenant: Tenant, cycle: Cycle, data: dict[st
     the risk value it gave one area — one point per meeting in that area's risk series."""
     steps = plan(session, tenant, cycle)
     groups = tuple(s.group for s in steps if s.meeting and s.group) or rule(tenant, cycle, S.ASSESSED).groups
-    authorize(session, actor, groups, "föra mötesanteckningar")
+    authorize(session, actor, groups, _("keep meeting records"))
     if cycle.state not in (S.COLLECTING, S.COMPILING):
-        raise Conflict(f"Cykeln är {cycle.state}; mötesanteckningen kan inte längre ändras.")
+        raise Conflict(
+            _("The cycle is {state}; the meeting record can no longer change.", state=cycle.state),
+            code="meeting.closed",
+        )
     organisations = set(session.scalars(select(Organisation.key).where(Organisation.active)))
     errors = {
-        f"attendees.{i}.organisation": ["Okänd organisation."]
+        f"attendees.{i}.organisation": [_("Unknown organisation.")]
         for i, attendee in enumerate(data["attendees"])
         if attendee["organisation"] not in organisations
     }
     risk = data.get("risk")
     if risk is not None:
         if session.scalar(select(Area.id).where(Area.id == risk["area"], Area.active)) is None:
-            errors["risk.area"] = ["Området finns inte."]
+            errors["risk.area"] = [_("No such area.")]
         if not 1 <= risk["value"] <= tenant.risk_scale_max:
-            errors["risk.value"] = [f"Ange 1–{tenant.risk_scale_max}."]
+            errors["risk.value"] = [_("Give 1–{max}.", max=tenant.risk_scale_max)]
     if errors:
-        raise DomainError("Ogiltig mötesanteckning.", errors)
+        raise DomainError(_("Invalid meeting record."), errors)
     meeting = session.scalar(select(Meeting).where(Meeting.cycle_id == cycle.id))
     if meeting is None:
         meeting = Meeting(cycle_id=cycle.id)

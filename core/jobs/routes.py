@@ -12,6 +12,7 @@ from core.api import API_PREFIX
 from core.api.access import authenticated
 from core.api.fields import Integer
 from core.errors import NotFound
+from core.i18n import _
 from core.jobs.models import Job
 from core.jobs.runner import job_tenant
 from core.tenancy import current_session, tenant_context
@@ -55,9 +56,9 @@ def get_job(job_id: str):
     db = current_session()
     owner = job_tenant(db, job_id)
     if owner is None:
-        raise NotFound("Hittades inte.")
+        raise NotFound(_("Not found."))
     with tenant_context(owner[0], db):
         job = db.get(Job, job_id)
     if job is None or not _may_see(job):
-        raise NotFound("Hittades inte.")
+        raise NotFound(_("Not found."))
     return job

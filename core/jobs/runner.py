@@ -10,6 +10,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from core.db import app_session, utcnow
 from core.errors import DomainError
+from core.i18n import _, use_locale
 from core.jobs.models import Job
 from core.redacted_log import redacted_trace
 from core.tenancy import platform_scope, set_connection_tenant, tenant_context
@@ -195,7 +197,8 @@ def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
     context = JobContext(job_id, app)
     function = _resolve(job.function)
     try:
-        result = function(context, **job.arguments)
+        with _creators_language(db, job.created_by):
+            result = function(context, **job.arguments)
         job = db.get(Job, job_id)
         job.status, job.result, job.finished_at = "finished", result, utcnow()
         job.done, job.total = context.done, context.total
@@ -215,6 +218,15 @@ def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
             raise
         _discard(function, job.arguments)
         return None
+
+
+def _creators_language(db: Session, user_id: int | None) -> AbstractContextManager:
+    """A job's messages (an import's row errors) are written in its creator's own language when they chose one;
+    else as any text outside a request (or in the request's language, when it runs within one)."""
+    from core.accounts.models import User
+
+    locale = db.scalar(select(User.locale).where(User.id == user_id)) if user_id is not None else None
+    return use_locale(locale) if locale else nullcontext()
 
 
 def _discard(function: Callable, arguments: dict) -> None:
@@ -253,7 +265,7 @@ def _fail_abandoned_of(db: Session, tenant_id: int | None) -> list[str]:
     jobs = [job for job in candidates if _is_abandoned(job)]
     for job in jobs:
         job.status, job.finished_at = "failed", utcnow()
-        job.error = "Avbrutet: processen som körde jobbet stoppades. Försök igen."
+        job.error = _("Aborted: the process that ran the job stopped. Try again.")
     db.commit()
     for job in jobs:
         log.warning("job %s was abandoned by a dead process: failed", job.id)

@@ -16,6 +16,7 @@ from core.cycles import service as cycles
 from core.cycles.models import CycleState
 from core.cycles.periods import LONG_KINDS
 from core.errors import Conflict, DomainError
+from core.i18n import _
 from core.jobs import enqueue
 from core.jobs.models import Job
 from core.jobs.routes import JobSchema
@@ -73,7 +74,7 @@ def list_pictures(args: dict):
 def _visible(picture_id: int) -> Lagesbild:
     picture = service.get(current_session(), picture_id)
     if picture.status != "published" and not current_actor().may_act_for_others:
-        raise DomainError("Lägesbilden finns inte.", status=404)
+        raise DomainError(_("No such lägesbild."), status=404, code="lagesbild.not_found")
     return picture
 
 
@@ -103,20 +104,28 @@ def _authorized_step(cycle, step_key: str):
     plan = {s.key: s for s in cycles.plan(session, g.tenant, cycle)}
     step = plan.get(step_key)
     if step is None:
-        raise DomainError("Steget finns inte i cykelns plan.", {"step": [f"Finns: {', '.join(plan)}."]})
+        raise DomainError(
+            _("The step is not in the cycle's plan."),
+            {"step": [_("There are: {steps}.", steps=", ".join(plan))]},
+            code="lagesbild.step_unknown",
+        )
     if cycle.state != CycleState.COMPILING:
-        raise Conflict(f"Cykeln är {cycle.state}; sammanställning sker i compiling.")
-    cycles.authorize(session, actor, (step.group,) if step.group else (), f"sammanställa {step.title}")
+        raise Conflict(_(service.COMPILING_ONLY, state=cycle.state), code="cycle.not_compiling")
+    cycles.authorize(session, actor, (step.group,) if step.group else (), _("compile {step}", step=step.title))
     if not actor.is_admin:
         leg = actor.leg(session)
         if step.scope == "leg" and leg != step.leg:
-            raise DomainError("Varje part sammanställer sina egna rapporter.", status=403)
+            raise DomainError(_("Each party compiles its own reports."), status=403, code="lagesbild.own_leg_only")
         if step.compiler_leg and cycle.compiler_leg and leg != cycle.compiler_leg:
-            raise DomainError(f"Denna period sammanställer {cycle.compiler_leg}.", status=403)
+            raise DomainError(
+                _("This period {leg} compiles.", leg=cycle.compiler_leg), status=403, code="lagesbild.compiler_leg_only"
+            )
     pictures = cycles.latest_pictures(session, cycle)
     missing = cycles.uncompiled(pictures, step.after)
     if missing:
-        raise Conflict(f"Sammanställ först: {', '.join(missing)}.", {"steps": missing})
+        raise Conflict(
+            _("Compile first: {steps}.", steps=", ".join(missing)), {"steps": missing}, code="cycle.steps_uncompiled"
+        )
     return step
 
 
@@ -155,9 +164,11 @@ def publish(picture_id: int):
     session = current_session()
     picture = service.get(session, picture_id)
     blp.check_etag(view(picture), LagesbildSchema)
-    service.authorize_picture(session, g.tenant, picture, current_actor(), "published", "publicera lägesbilden")
+    service.authorize_picture(session, g.tenant, picture, current_actor(), "published", _("publish the lägesbild"))
     if picture.cycle_id is not None and cycles.get(session, picture.cycle_id).state not in PUBLISHED_CYCLE:
-        raise Conflict("En cykels lägesbild publiceras genom att cykeln flyttas till published.")
+        raise Conflict(
+            _("A cycle's lägesbild is published by moving the cycle to published."), code="lagesbild.published_by_cycle"
+        )
     service.publish(session, picture)
     session.commit()
     return view(picture)
@@ -170,7 +181,7 @@ def geojson(picture_id: int):
     """The picture's map: report points and hot spots as a GeoJSON FeatureCollection."""
     picture = _visible(picture_id)
     if picture.statistics is None:
-        raise Conflict("Lägesbilden är inte sammanställd.")
+        raise Conflict(_(service.NOT_COMPILED), code="lagesbild.not_compiled")
     response = jsonify(to_geojson(picture.statistics))
     response.mimetype = "application/geo+json"
     return response

@@ -9,6 +9,7 @@ import marshmallow as ma
 from core.api.fields import Integer, PeriodLabel
 from core.cycles import periods
 from core.cycles.periods import LABEL_KINDS, LONG_KINDS, WEEK_KINDS
+from core.i18n import _
 from core.privacy import FreeText
 from core.tenants.schemas import KEY
 
@@ -105,11 +106,11 @@ class CompileSchema(ma.Schema):
     @ma.validates_schema
     def _one_form(self, data: dict, **_kwargs) -> None:
         if ("cycle" in data) == ("kind" in data):
-            raise ma.ValidationError("Ange antingen cycle och step, eller kind och label.", "cycle")
+            raise ma.ValidationError(_("Give either cycle and step, or kind and label."), "cycle")
         if "cycle" in data and "step" not in data:
-            raise ma.ValidationError("Krävs med cycle.", "step")
+            raise ma.ValidationError(_("Required with cycle."), "step")
         if "kind" in data and "label" not in data:
-            raise ma.ValidationError("Krävs med kind.", "label")
+            raise ma.ValidationError(_("Required with kind."), "label")
         if "kind" in data:
             try:
                 periods.parse(data["label"], (data["kind"],))

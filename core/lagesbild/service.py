@@ -38,6 +38,7 @@ from core.cycles.periods import LONG_KINDS, Span, comparison_spans, week_span
 from core.db import UTCDateTime, utcnow
 from core.domain import CompilationStep
 from core.errors import Conflict, DomainError, NotFound
+from core.i18n import N_, _, tenant_text
 from core.lagesbild.models import AreaAssessment, Lagesbild
 from core.lagesbild.statistics import (
     COMPARISON_KEYS,
@@ -50,6 +51,15 @@ from core.lagesbild.statistics import (
 from core.organisation.models import Area, Organisation
 from core.reports.models import Report
 from core.tenants.models import Tenant
+
+COMPILING_ONLY = N_("The cycle is {state}; compiling happens in compiling.")
+NOT_COMPILED = N_("The lägesbild is not compiled.")
+ANALYSIS_TITLES = {
+    "monthly": N_("Monthly analysis {label}"),
+    "quarterly": N_("Quarterly analysis {label}"),
+    "tertial": N_("Tertial analysis {label}"),
+    "annual": N_("Annual analysis {label}"),
+}
 
 PRIORITY_SCALE = (1, 4)  # quarterly/tertial/annual: 4 = the most serious, ranked first
 
@@ -173,7 +183,7 @@ def _by_area_theme(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
 def get(session: Session, picture_id: int) -> Lagesbild:
     picture = session.scalar(select(Lagesbild).where(Lagesbild.id == picture_id))
     if picture is None:
-        raise NotFound("Lägesbilden finns inte.")
+        raise NotFound(_("No such lägesbild."), code="lagesbild.not_found")
     return picture
 
 
@@ -207,13 +217,15 @@ def _store(session: Session, series: str, fields: dict[str, Any], statistics: di
 def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: CompilationStep, user_id: int | None):
     """Compile one step of a cycle's plan (see ``core.cycles``): a fresh count, or the roll-up of earlier steps."""
     if cycle.state != "compiling":
-        raise Conflict(f"Cykeln är {cycle.state}; sammanställning sker i compiling.")
+        raise Conflict(_(COMPILING_ONLY, state=cycle.state), code="cycle.not_compiling")
     period = periods.Period(cycle.period_start, cycle.weeks)
     span = week_span(period)
     pictures = cycles.latest_pictures(session, cycle)
     missing = cycles.uncompiled(pictures, step.after)
     if missing:
-        raise Conflict(f"Sammanställ först: {', '.join(missing)}.", {"steps": missing})
+        raise Conflict(
+            _("Compile first: {steps}.", steps=", ".join(missing)), {"steps": missing}, code="cycle.steps_uncompiled"
+        )
     area = session.scalar(select(Area).where(Area.key == step.area)) if step.area else None
     scope = Scope(step.scope, area.id if area else None, step.leg)
     if step.rollup:
@@ -237,13 +249,12 @@ def compile_long(session: Session, tenant: Tenant, kind: str, label: str, area_i
     span = periods.parse(label, (kind,))
     scope = Scope("area", area_id) if area_id else Scope("tenant")
     if area_id is not None and session.scalar(select(Area.id).where(Area.id == area_id)) is None:
-        raise DomainError("Området finns inte.", {"area": ["Finns inte."]})
+        raise DomainError(_("No such area."), {"area": [_("Does not exist.")]}, code="area.unknown")
     statistics = statistics_for(session, tenant, scope, span, None)
     statistics["weeklies"] = _weeklies(session, span)
-    names = {"monthly": "Månadsanalys", "quarterly": "Kvartalsanalys", "tertial": "Tertialanalys",
-             "annual": "Årsanalys"}  # fmt: skip
+    title = tenant_text(ANALYSIS_TITLES[kind], label=label)
     fields = {
-        "kind": kind, "label": label, "title": f"{names[kind]} {label}", "scope": scope.kind, "leg": None,
+        "kind": kind, "label": label, "title": title, "scope": scope.kind, "leg": None,
         "area_id": area_id, "cycle_id": None, "step": None, "period_start": span.start, "period_end": span.end,
     }  # fmt: skip
     return _store(session, f"{kind}:{label}:{area_id or 'tenant'}", fields, statistics, user_id)
@@ -274,18 +285,18 @@ def _weeklies(session: Session, span: Span) -> list[dict[str, Any]]:
 def assess(session: Session, tenant: Tenant, picture: Lagesbild, assessment: dict[str, Any], actor: Actor):
     """Record the joint assessment (fig 10.3). On a published picture this makes a new version."""
     if picture.status == "draft" or picture.statistics is None:
-        raise Conflict("Lägesbilden är inte sammanställd.")
-    authorize_picture(session, tenant, picture, actor, "assessed", "bedöma lägesbilden")
+        raise Conflict(_(NOT_COMPILED), code="lagesbild.not_compiled")
+    authorize_picture(session, tenant, picture, actor, "assessed", _("assess the lägesbild"))
     scale_kind, labels = _scale(tenant, picture)
     areas = {a.id: a for a in session.scalars(select(Area))}
     errors: dict[str, list[str]] = {}
     for index, entry in enumerate(assessment.get("areas", [])):
         if entry["area"] not in areas:
-            errors[f"areas.{index}.area"] = ["Området finns inte."]
+            errors[f"areas.{index}.area"] = [_("No such area.")]
         if not 1 <= entry["level"] <= len(labels):
             errors[f"areas.{index}.level"] = [f"Ange 1–{len(labels)} ({', '.join(labels)})."]
     if errors:
-        raise DomainError("Ogiltig bedömning.", errors)
+        raise DomainError(_("Invalid assessment."), errors)
     if picture.status == "published":
         picture = _new_version(session, picture)
     session.execute(delete(AreaAssessment).where(AreaAssessment.lagesbild_id == picture.id))
@@ -339,14 +350,18 @@ def _new_version(session: Session, picture: Lagesbild) -> Lagesbild:
 
 def publish(session: Session, picture: Lagesbild) -> Lagesbild:
     if picture.status == "published":
-        raise Conflict("Lägesbilden är redan publicerad.")
+        raise Conflict(_("The lägesbild is published already."), code="lagesbild.published_already")
     if picture.status != "assessed":
-        raise Conflict("Bara en bedömd lägesbild kan publiceras.", {"status": [picture.status]})
+        raise Conflict(
+            _("Only an assessed lägesbild can be published."),
+            {"status": [picture.status]},
+            code="lagesbild.not_assessed",
+        )
     newer = session.scalar(
         select(Lagesbild.id).where(Lagesbild.series == picture.series, Lagesbild.version > picture.version)
     )
     if newer is not None:
-        raise Conflict("Det finns en nyare version av lägesbilden.")
+        raise Conflict(_("There is a newer version of the lägesbild."), code="lagesbild.superseded")
     picture.status, picture.published_at, picture.revision = "published", utcnow(), picture.revision + 1
     session.flush()
     return picture

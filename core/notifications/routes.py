@@ -13,6 +13,7 @@ from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.db import utcnow
 from core.errors import NotFound
+from core.i18n import _
 from core.notifications.models import Notification
 from core.tenancy import current_session
 
@@ -49,7 +50,7 @@ def mark_read(notification_id: int):
     session = current_session()
     notification = session.scalar(_mine().where(Notification.id == notification_id))
     if notification is None:
-        raise NotFound("Hittades inte.")
+        raise NotFound(_("Not found."))
     notification.read_at = notification.read_at or utcnow()
     session.commit()
     return notification

@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.accounts.models import Membership, User
+from core.i18n import _, use_locale
 from core.notifications.models import Notification, OutboxMessage
 
 
-def notify(session: Session, membership: Membership, *, kind: str, key: str, subject: str, body: str) -> bool:
-    """In-app notification plus a queued e-mail, once per ``key``. Returns whether anything was new."""
+def notify(
+    session: Session,
+    membership: Membership,
+    *,
+    kind: str,
+    key: str,
+    subject: str,
+    body: str,
+    params: dict[str, Any] | None = None,
+) -> bool:
+    """In-app notification plus a queued e-mail, once per ``key``. Returns whether anything was new.
+
+    ``subject`` and ``body`` are message ids (mark them with ``core.i18n.N_``), written here in the recipient's own
+    language (Swedish unless they chose otherwise) with ``params`` filled in; a datetime parameter is written by
+    Babel for that language, in the datetime's own time zone."""
     if session.scalar(select(Notification.id).where(Notification.key == key)) is not None:
         return False
+    email, locale = session.execute(select(User.email, User.locale).where(User.id == membership.user_id)).one()
+    with use_locale(locale):
+        subject, body = _(subject, **(params or {})), _(body, **(params or {}))
     session.add(Notification(membership_id=membership.id, kind=kind, key=key, subject=subject, body=body))
-    email = session.scalar(select(User.email).where(User.id == membership.user_id))
     if email:
         session.add(OutboxMessage(key=key, to_address=email, subject=subject, body=body))
     session.flush()

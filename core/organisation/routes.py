@@ -12,6 +12,7 @@ from core.api.access import tenant_role
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.errors import NotFound
+from core.i18n import _
 from core.organisation.models import Area, Group, GroupMember, GroupOrganisation, Organisation, ReporterFunction
 from core.organisation.schemas import AreaSchema, GroupSchema, OrganisationSchema, ReporterFunctionSchema
 from core.tenancy import current_session
@@ -53,7 +54,7 @@ def readable_resource(
     def get_row(row_id: int):
         row = current_session().scalar(select(model).where(model.id == row_id))
         if row is None:
-            raise NotFound("Hittades inte.")
+            raise NotFound(_("Not found."))
         return view(row)
 
     get_row.__doc__ = f"One of the tenant's {noun}."

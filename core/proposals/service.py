@@ -13,6 +13,7 @@ from core.cycles.models import Cycle
 from core.db import utcnow
 from core.domain import ProposalRoute
 from core.errors import Conflict, DomainError, NotFound
+from core.i18n import _
 from core.lagesbild.models import Lagesbild
 from core.organisation.models import Area, Group
 from core.proposals.models import Proposal
@@ -29,7 +30,7 @@ def route(tenant: Tenant, from_group: str | None) -> ProposalRoute:
 def get(session: Session, proposal_id: int) -> Proposal:
     proposal = session.scalar(select(Proposal).where(Proposal.id == proposal_id))
     if proposal is None:
-        raise NotFound("Förslaget finns inte.")
+        raise NotFound(_("No such proposal."), code="proposal.not_found")
     return proposal
 
 
@@ -37,17 +38,19 @@ def create(session: Session, tenant: Tenant, data: dict[str, Any], actor: Actor)
     errors: dict[str, list[str]] = {}
     for field, model in (("cycle", Cycle), ("lagesbild", Lagesbild), ("area", Area)):
         if data[field] is not None and session.scalar(select(model.id).where(model.id == data[field])) is None:
-            errors[field] = ["Finns inte."]
+            errors[field] = [_("Does not exist.")]
     groups = set(session.scalars(select(Group.key).where(Group.active)))
     if data["from_group"] is not None and data["from_group"] not in groups:
-        errors["from_group"] = ["Gruppen finns inte."]
+        errors["from_group"] = [_("No such group.")]
     path = route(tenant, data["from_group"])
     if path.department_required and not data["department"]:
-        errors["department"] = ["Ange förvaltningen som blanketten skickas till."]
+        errors["department"] = [_("Give the department the form is sent to.")]
     if path.group is not None and path.group not in groups:
-        errors["from_group"] = [f"Organisationsmodellen skickar förslaget till {path.group}, som saknas."]
+        errors["from_group"] = [
+            _("The organisation model sends the proposal to {group}, which is missing.", group=path.group)
+        ]
     if errors:
-        raise DomainError("Förslaget kunde inte tas emot.", errors)
+        raise DomainError(_("The proposal could not be accepted."), errors, code="proposal.invalid")
     proposal = Proposal(
         kind=path.kind, title=data["title"], description=data["description"], from_group=data["from_group"],
         target_group=path.group, department=data["department"] if path.group is None else None,
@@ -62,15 +65,18 @@ def answer(session: Session, proposal: Proposal, data: dict[str, Any], actor: Ac
     """A group decides (accepted/rejected) on a proposal sent to it — only its members or a tenant admin; a
     forwarding form gets the department's reply (answered), recorded by a coordinator."""
     if proposal.status != "open":
-        raise Conflict(f"Förslaget är redan {proposal.status}.")
+        raise Conflict(_("The proposal is {status} already.", status=proposal.status), code="proposal.closed")
     if proposal.kind == "forwarding_form":
         if data["status"] != "answered":
-            raise DomainError("En vidareförmedlingsblankett besvaras (answered).", {"status": ["answered"]})
+            message = _("A forwarding form is answered (answered).")
+            raise DomainError(message, {"status": ["answered"]}, code="proposal.answer_invalid")
     else:
         if data["status"] == "answered":
-            raise DomainError("Ett förslag bifalls eller avslås.", {"status": ["accepted", "rejected"]})
+            message = _("A proposal is accepted or rejected.")
+            raise DomainError(message, {"status": ["accepted", "rejected"]}, code="proposal.answer_invalid")
         if not actor.is_admin and proposal.target_group not in actor.groups(session):
-            raise DomainError(f"Bara {proposal.target_group} beslutar om förslaget.", status=403)
+            only = _("Only {group} decides on the proposal.", group=proposal.target_group)
+            raise DomainError(only, status=403, code="auth.group_required")
     proposal.status, proposal.answer = data["status"], data["answer"]
     proposal.answered_by, proposal.answered_at, proposal.revision = actor.user_id, utcnow(), proposal.revision + 1
     session.flush()

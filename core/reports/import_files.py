@@ -23,6 +23,7 @@ from typing import Any
 from xml.parsers import expat
 
 from core.errors import DomainError
+from core.i18n import _
 
 # Uncompressed sizes. Sheets are streamed, so they may be large (200,000 rows x 12 filled cells are about 100 MB of
 # XML); openpyxl holds every shared string in memory and parses the other parts whole, so those are kept small.
@@ -40,8 +41,8 @@ CHUNK = 1024 * 1024
 
 
 def refuse(message: str) -> DomainError:
-    """A file-level refusal: the job's result shows it as the file's only error."""
-    return DomainError(message, {"file": [message]})
+    """A file-level refusal: the job's result shows it as the file's only error. ``message`` is translated."""
+    return DomainError(message, {"file": [message]}, code="import.file_refused")
 
 
 def count(number: int) -> str:
@@ -52,13 +53,11 @@ def count(number: int) -> str:
 def check_kind(data: bytes, kind: str) -> None:
     """Refuse a file whose content is not what its name says, naming what it looks like."""
     if data.startswith(XLS_MAGIC):
-        raise refuse("Filen är i Excels gamla format (.xls) eller är ett Word-dokument. Spara den som .xlsx eller CSV.")
+        raise refuse(_("The file is in Excel's old format (.xls) or is a Word document. Save it as .xlsx or CSV."))
     if kind == "xlsx" and not data.startswith(XLSX_MAGIC):
-        raise refuse(
-            "Filen heter .xlsx men är ingen Excel-arbetsbok (den ser ut som text/CSV). Byt filändelse till .csv."
-        )
+        raise refuse(_("The file is named .xlsx but is no Excel workbook (it looks like text/CSV). Rename it to .csv."))
     if kind == "csv" and data.startswith(XLSX_MAGIC):
-        raise refuse("Filen heter .csv men är en Excel-arbetsbok (XLSX). Byt filändelse till .xlsx.")
+        raise refuse(_("The file is named .csv but is an Excel workbook (XLSX). Rename it to .xlsx."))
 
 
 # --- CSV -----------------------------------------------------------------------------------------------------
@@ -73,7 +72,10 @@ def csv_encoding(data: bytes) -> str:
         return "utf-16"
     if b"\x00" in data[:4096]:
         raise refuse(
-            "Filen verkar vara UTF-16 utan byte-ordningsmärke. Spara den i Excel som ”CSV UTF-8 (kommaavgränsad)”."
+            _(
+                "The file seems to be UTF-16 without a byte order mark. "
+                "Save it in Excel as “CSV UTF-8 (comma delimited)”."
+            )
         )
     for encoding in ("utf-8", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
@@ -84,7 +86,7 @@ def csv_encoding(data: bytes) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
-    raise refuse("Filens teckenkodning känns inte igen. Spara den i Excel som ”CSV UTF-8 (kommaavgränsad)”.")
+    raise refuse(_("The file's encoding is not recognised. Save it in Excel as “CSV UTF-8 (comma delimited)”."))
 
 
 def csv_rows(data: bytes) -> Iterator[list[Any]]:
@@ -97,7 +99,7 @@ def csv_rows(data: bytes) -> Iterator[list[Any]]:
     try:
         yield from csv.reader(_chain(header, text), delimiter=delimiter)
     except csv.Error as error:
-        raise refuse(f"Filen kan inte läsas som CSV ({error}).") from None
+        raise refuse(_("The file cannot be read as CSV ({error}).", error=error)) from None
 
 
 def _chain(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
@@ -113,22 +115,29 @@ def inspect_xlsx(data: bytes, max_rows: int) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise refuse("Filen är ingen giltig Excel-arbetsbok (XLSX). Spara den igen från Excel.") from None
+        raise refuse(_("The file is no valid Excel workbook (XLSX). Save it again from Excel.")) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
-            raise refuse("Arbetsboken innehåller för många delar för att vara en tabell.")
+            raise refuse(_("The workbook holds too many parts to be a table."))
         sheets = [m.filename for m in members if re.fullmatch(r"xl/worksheets/[^/]+\.xml", m.filename)]
         for member in members:
             if member.file_size > MAX_RATIO * max(member.compress_size, 1024):
-                raise refuse(f"Arbetsboken är misstänkt hårt packad ({member.filename}). Spara den igen från Excel.")
+                raise refuse(
+                    _(
+                        "The workbook is suspiciously tightly packed ({part}). Save it again from Excel.",
+                        part=member.filename,
+                    )
+                )
             if member.file_size > _bound(member.filename, sheets):
-                raise refuse(f"Arbetsboken är för stor uppackad ({member.filename}). Dela upp den i flera filer.")
+                raise refuse(
+                    _("The workbook is too large unpacked ({part}). Split it into several files.", part=member.filename)
+                )
         names = {m.filename for m in members}
         if not sheets:
-            raise refuse("Arbetsboken har inget kalkylblad.")
+            raise refuse(_("The workbook has no worksheet."))
         if len(sheets) > MAX_SHEETS:
-            raise refuse(f"Arbetsboken har {len(sheets)} blad; högst {MAX_SHEETS}.")
+            raise refuse(_("The workbook has {count} sheets; at most {max}.", count=len(sheets), max=MAX_SHEETS))
         if "xl/sharedStrings.xml" in names:
             _scan(archive, "xl/sharedStrings.xml", max_rows)
         for sheet in sheets:
@@ -165,15 +174,23 @@ class _Scan:
         elif name == "si":
             self.strings += 1
             if self.strings > self.max_strings:
-                raise refuse("Arbetsboken har orimligt många texter för en tabell.")
+                raise refuse(_("The workbook has unreasonably many texts for a table."))
 
     def characters(self, data: str) -> None:
         self.text += len(data)
         if self.text > MAX_TEXT:
-            raise refuse(f"Arbetsboken innehåller en text längre än {MAX_TEXT} tecken; ingen cell får vara så lång.")
+            raise refuse(
+                _("The workbook holds a text longer than {max} characters; no cell may be that long.", max=MAX_TEXT)
+            )
 
     def _too_many_rows(self, rows: int) -> DomainError:
-        return refuse(f"Bladet har {count(rows)} rader; högst {count(self.max_rows)} per fil. Dela upp filen.")
+        return refuse(
+            _(
+                "The sheet has {rows} rows; at most {max} per file. Split the file.",
+                rows=count(rows),
+                max=count(self.max_rows),
+            )
+        )
 
 
 def _scan(archive: zipfile.ZipFile, name: str, max_rows: int) -> None:
@@ -187,7 +204,7 @@ def _scan(archive: zipfile.ZipFile, name: str, max_rows: int) -> None:
                 parser.Parse(chunk, False)
         parser.Parse(b"", True)
     except (expat.ExpatError, zipfile.BadZipFile, ValueError):
-        raise refuse(f"Arbetsboken är skadad ({name}). Spara den igen från Excel.") from None
+        raise refuse(_("The workbook is damaged ({part}). Save it again from Excel.", part=name)) from None
 
 
 def xlsx_rows(data: bytes) -> Iterator[list[Any]]:
@@ -197,7 +214,7 @@ def xlsx_rows(data: bytes) -> Iterator[list[Any]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a broken workbook; the file is what is wrong
-        raise refuse("Arbetsboken kan inte öppnas. Spara den igen från Excel som .xlsx.") from None
+        raise refuse(_("The workbook cannot be opened. Save it again from Excel as .xlsx.")) from None
     try:
         for row in workbook.worksheets[0].iter_rows(values_only=True):
             yield list(row)

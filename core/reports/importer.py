@@ -46,6 +46,7 @@ from core.accounts.actor import Actor
 from core.accounts.models import Membership, Role, User
 from core.db import utcnow
 from core.errors import DomainError, flatten_messages
+from core.i18n import N_, _
 from core.jobs import JobContext
 from core.reports import import_files
 from core.reports.models import Report, ReportImport
@@ -85,8 +86,9 @@ FIELD_COLUMN = {
     "organisation": "organisation",
     "reporter_function": "funktion",
 }
-UNKNOWN_ITEM = "Okänd punkt; ange punktens nyckel eller text som i mallen."
-UNKNOWN_AREA = "Okänt område; ange områdets nyckel eller namn som i mallen."
+UNKNOWN_ITEM = N_("Unknown item; give the item's key or text as in the template.")
+INVALID_ROW = N_("Invalid row.")
+UNKNOWN_AREA = N_("Unknown area; give the area's key or name as in the template.")
 
 
 def _longest(field: ma.fields.Field) -> int | None:
@@ -118,7 +120,8 @@ def format_of(filename: str, mimetype: str | None) -> str:
         return "xlsx"
     if name.endswith((".csv", ".txt")) or mimetype in ("text/csv", "text/plain"):
         return "csv"
-    raise DomainError("Filen måste vara CSV eller XLSX.", {"file": ["Filen måste vara CSV eller XLSX."]})
+    message = _("The file must be CSV or XLSX.")
+    raise DomainError(message, {"file": [message]}, code="import.format_unknown")
 
 
 # --- reading -----------------------------------------------------------------------------------------------
@@ -134,18 +137,18 @@ def rows(data: bytes, kind: str, max_rows: int) -> Iterator[tuple[int, dict[str,
     try:
         header = next(source)
     except StopIteration:
-        raise import_files.refuse("Filen saknar rubrikrad.") from None
+        raise import_files.refuse(_("The file has no header row.")) from None
     names = [str(h or "").strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in names]
     unknown = [n for n in names if n and n not in COLUMNS]
     if missing or unknown:
-        errors = [f"Saknade kolumner: {', '.join(missing)}."] if missing else []
-        errors += [f"Okända kolumner: {', '.join(unknown)}."] if unknown else []
-        raise DomainError("Fel kolumner i filen.", {"file": errors})
+        errors = [_("Missing columns: {columns}.", columns=", ".join(missing))] if missing else []
+        errors += [_("Unknown columns: {columns}.", columns=", ".join(unknown))] if unknown else []
+        raise DomainError(_("Wrong columns in the file."), {"file": errors}, code="import.columns_wrong")
     for number, values in enumerate(source, start=2):
         if number > max_rows + 1:
             raise import_files.refuse(
-                f"Filen har fler än {import_files.count(max_rows)} rader; dela upp den i flera filer."
+                _("The file has more than {max} rows; split it into several files.", max=import_files.count(max_rows))
             )
         if all(v is None or str(v).strip() == "" for v in values):
             continue
@@ -223,7 +226,7 @@ class RowReader:
             try:
                 moment = datetime.fromisoformat(text)
             except ValueError:
-                fail(column, "Okänd tidpunkt; skriv den som 2024-03-12 22:15.")
+                fail(column, _("Unknown moment; write it as 2024-03-12 22:15."))
                 return None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=ZoneInfo(self.zone))
@@ -243,10 +246,10 @@ class RowReader:
         try:
             number = float(text.replace(",", "."))
         except ValueError:
-            fail(column, "Inte ett tal; skriv det som 59,2745.")
+            fail(column, _("Not a number; write it as 59,2745."))
             return None
         if not -bound <= number <= bound:
-            fail(column, f"Anges mellan −{bound:g} och {bound:g} (WGS84, decimala grader).")
+            fail(column, _("Given between −{bound} and {bound} (WGS84, decimal degrees).", bound=format(bound, "g")))
         return number
 
     def _key(
@@ -278,21 +281,23 @@ class RowReader:
 
         for column, value in row.items():
             if value is not None and len(text := str(value)) > CELL_MAX[column]:
-                fail(column, f"Högst {CELL_MAX[column]} tecken (cellen har {len(text)}).")
+                fail(
+                    column, _("At most {max} characters (the cell has {count}).", max=CELL_MAX[column], count=len(text))
+                )
         if errors:
-            raise ReportErrors("Ogiltig rad.", errors)
+            raise ReportErrors(_(INVALID_ROW), errors, code="import.row_invalid")
         for column in REQUIRED:
             if self._text(row.get(column)) is None:
-                fail(column, "Saknas.")
+                fail(column, _("Missing."))
         scale = len(self.context.tenant.severity_scale)
         data = {
-            "item": self._key(row.get("punkt"), "punkt", self.item_keys, self.items_by_text, UNKNOWN_ITEM, fail),
-            "area": self._key(row.get("omrade"), "omrade", self.areas_by_key, self.areas, UNKNOWN_AREA, fail),
+            "item": self._key(row.get("punkt"), "punkt", self.item_keys, self.items_by_text, _(UNKNOWN_ITEM), fail),
+            "area": self._key(row.get("omrade"), "omrade", self.areas_by_key, self.areas, _(UNKNOWN_AREA), fail),
             "occurred_at": self._time(row.get("tidpunkt"), "tidpunkt", fail),
             "occurred_until": self._time(row.get("till"), "till", fail),
             "severity": self._key(
                 row.get("allvarlighetsgrad"), "allvarlighetsgrad", self.numbers, self.severities,
-                f"Okänd allvarlighetsgrad; ange 1–{scale} eller en etikett på skalan.", fail,
+                _("Unknown severity; give 1–{max} or a label of the scale.", max=scale), fail,
             ),
             "place": {
                 "text": self._text(row.get("plats")),
@@ -303,15 +308,15 @@ class RowReader:
             "early_action": self._text(row.get("tidiga_atgarder")) or "",
             "organisation": self._key(
                 row.get("organisation"), "organisation", self.organisation_keys, self.organisations,
-                "Okänd organisation; ange dess nyckel eller namn.", fail,
+                _("Unknown organisation; give its key or name."), fail,
             ),
             "reporter_function": self._key(
                 row.get("funktion"), "funktion", self.function_keys, self.functions,
-                "Okänd funktion; ange dess nyckel eller namn.", fail,
+                _("Unknown function; give its key or name."), fail,
             ),
         }  # fmt: skip
         if errors:
-            raise ReportErrors("Ogiltig rad.", errors)
+            raise ReportErrors(_(INVALID_ROW), errors, code="import.row_invalid")
         return data
 
     def values(self, row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -319,7 +324,7 @@ class RowReader:
         try:
             data = self.schema.load(self.input(row))
         except ma.ValidationError as error:
-            raise ReportErrors("Ogiltig rad.", flatten_messages(error.messages)) from error
+            raise ReportErrors(_(INVALID_ROW), flatten_messages(error.messages), code="import.row_invalid") from error
         return import_key(data), self.context.values(data)
 
 

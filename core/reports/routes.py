@@ -13,6 +13,7 @@ from core.api.access import has_tenant_role, tenant_role
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.errors import DomainError, NotFound
+from core.i18n import _
 from core.jobs import enqueue
 from core.jobs.models import Job
 from core.jobs.routes import JobSchema
@@ -40,7 +41,7 @@ def _visible() -> Select:
 def _get_visible(report_id: int) -> Report:
     report = current_session().scalar(_visible().where(Report.id == report_id))
     if report is None:
-        raise NotFound("Rapporten finns inte.")
+        raise NotFound(_("No such report."), code="report.not_found")
     return report
 
 
@@ -140,9 +141,9 @@ def import_reports(files: dict):
     limit = current_app.config["EST"].import_max_bytes
     data = upload.stream.read(limit + 1)
     if not data:
-        raise DomainError("Filen är tom.", {"file": ["Filen är tom."]})
+        raise DomainError(_("The file is empty."), {"file": [_("The file is empty.")]}, code="import.file_empty")
     if len(data) > limit:
-        message = f"Filen är större än {limit // (1024 * 1024)} MB; dela upp den i flera filer."
+        message = _("The file is larger than {size} MB; split it into several files.", size=limit // (1024 * 1024))
         raise DomainError(message, {"file": [message]}, status=413)
     db = current_session()
     row = ReportImport(filename=filename[:255], format=kind, data=data, uploaded_by=g.user.id)

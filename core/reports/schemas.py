@@ -9,6 +9,7 @@ import marshmallow as ma
 from core.api.fields import Integer, PeriodLabel
 from core.cycles.periods import check_year
 from core.domain import Theme
+from core.i18n import _
 from core.privacy import FreeText
 from core.tenants.schemas import KEY
 
@@ -21,9 +22,9 @@ class PlaceSchema(ma.Schema):
     @ma.validates_schema
     def _text_or_point(self, data: dict, **_kwargs) -> None:
         if (data.get("lat") is None) != (data.get("lon") is None):
-            raise ma.ValidationError("Ange både lat och lon, eller ingen av dem.", "lat")
+            raise ma.ValidationError(_("Give both lat and lon, or neither."), "lat")
         if not data.get("text") and data.get("lat") is None:
-            raise ma.ValidationError("Ange en plats: text (gata, plats) och/eller en punkt (lat, lon).", "text")
+            raise ma.ValidationError(_("Give a place: text (street, place) and/or a point (lat, lon)."), "text")
 
 
 class ReportInSchema(ma.Schema):

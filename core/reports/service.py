@@ -22,6 +22,7 @@ from core.cycles import periods
 from core.cycles.models import OPEN_FOR_EDITS, Cycle
 from core.db import filled, utcnow
 from core.errors import Conflict, DomainError
+from core.i18n import _
 from core.lagesbild.models import Lagesbild
 from core.reports import geo
 from core.reports.catalogue import catalogue
@@ -66,46 +67,53 @@ class ReportingContext:
 
     def values(self, data: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, list[str]] = {}
+        codes: list[str] = []
 
-        def fail(field: str, message: str) -> None:
+        def fail(field: str, message: str, code: str = "report.invalid") -> None:
             errors.setdefault(field, []).append(message)
+            codes.append(code)
 
         item = self.items.get(data["item"])
         if item is None:
-            fail("item", "Punkten finns inte i checklistan.")
+            fail("item", _("The item is not on the checklist."), "report.item_unknown")
         elif item.retired:
-            fail("item", "Punkten används inte längre.")
+            fail("item", _("The item is no longer in use."), "report.item_retired")
 
         area = self.areas.get(data["area"])
         if area is None or not area.active:
-            fail("area", "Området finns inte.")
+            fail("area", _("No such area."), "report.area_unknown")
 
         organisation_id, function_id = self._reporting_for(data, fail)
         if item is not None and item.answered_by is not None:
             organisation = self.organisation_ids.get(organisation_id) if organisation_id else None
             if (organisation.leg if organisation else None) != item.answered_by:
-                fail("item", f"Punkten besvaras av parten '{item.answered_by}', inte av din organisation.")
+                message = _(
+                    "The item is answered by the party '{leg}', not by your organisation.", leg=item.answered_by
+                )
+                fail("item", message, "report.item_other_leg")
 
         place = data["place"]
         lat, lon = place.get("lat"), place.get("lon")
         if lat is not None:
             if not geo.in_sweden(lon, lat):
-                fail("place", "Punkten ligger utanför Sverige.")
+                fail("place", _("The point lies outside Sweden."), "report.place_outside_sweden")
             elif area is not None and area.geometry and not geo.in_geometry(lon, lat, area.geometry):
-                fail("place", f"Punkten ligger utanför området {area.name}.")
+                fail("place", _("The point lies outside the area {area}.", area=area.name), "report.place_outside_area")
 
         occurred_at, until = data["occurred_at"], data.get("occurred_until")
         if occurred_at > self.now + FUTURE_TOLERANCE:
-            fail("occurred_at", "Tidpunkten ligger i framtiden.")
+            fail("occurred_at", _("The moment lies in the future."), "report.in_future")
         if until is not None and not occurred_at <= until <= occurred_at + LONGEST_WINDOW:
-            fail("occurred_until", "Tidsfönstret måste sluta efter starten och vara högst 31 dagar.")
+            message = _("The time window must end after its start and last at most 31 days.")
+            fail("occurred_until", message, "report.window_invalid")
 
         scale = self.tenant.severity_scale
         if not 1 <= data["severity"] <= len(scale):
-            fail("severity", f"Allvarlighetsgrad anges 1–{len(scale)} ({', '.join(scale)}).")
+            message = _("Severity is given as 1–{count} ({labels}).", count=len(scale), labels=", ".join(scale))
+            fail("severity", message, "report.severity_out_of_scale")
 
         if errors:
-            raise ReportErrors("Rapporten kunde inte tas emot.", errors)
+            raise ReportErrors(_("The report could not be accepted."), errors, code=codes[0])
         period = periods.period_of(occurred_at, self.tenant.cadence)
         deadline = self.catalogue.cycle_deadline(self.session, period.label) or periods.deadline(
             period, self.tenant.cadence
@@ -141,22 +149,23 @@ class ReportingContext:
                 continue
             row = lookup.get(key)
             if row is None or not row.active:
-                fail(field, "Finns inte.")
+                fail(field, _("Does not exist."), "key.unknown")
                 continue
             if field == "organisation":
                 if row.id != organisation_id and not self.actor.may_act_for_others:
-                    fail(field, "Du rapporterar för din egen organisation.")
+                    fail(field, _("You report for your own organisation."), "report.own_organisation_only")
                 organisation_id = row.id
             else:
                 if row.id != function_id and not self.actor.may_act_for_others:
-                    fail(field, "Du rapporterar för din egen funktion.")
+                    fail(field, _("You report for your own function."), "report.own_function_only")
                 function_id = row.id
                 if data.get("organisation") is None:
                     organisation_id = row.organisation_id
         if function_id is not None and organisation_id is not None:
             function = self.function_ids.get(function_id)
             if function is not None and function.organisation_id != organisation_id:
-                fail("reporter_function", "Funktionen hör till en annan organisation.")
+                message = _("The function belongs to another organisation.")
+                fail("reporter_function", message, "report.function_other_organisation")
         return organisation_id, function_id
 
     # --- rendering -------------------------------------------------------------------------------------
@@ -198,7 +207,10 @@ class ReportingContext:
             select(Lagesbild.id).where(Lagesbild.cycle_id == cycle.id, Lagesbild.status != "draft").limit(1)
         )
         if cycle.state not in OPEN_FOR_EDITS or compiled is not None:
-            raise Conflict(f"Perioden {period} är sammanställd; rapporten kan inte längre ändras.")
+            raise Conflict(
+                _("The period {period} is compiled; the report can no longer change.", period=period),
+                code="report.period_compiled",
+            )
 
 
 ReportColumns = (

@@ -9,6 +9,7 @@ from core.accounts.models import Role
 from core.api.access import tenant_role
 from core.api.fields import Integer, PeriodLabel
 from core.api.tenant_blueprint import tenant_blueprint
+from core.i18n import _
 from core.lagesbild.models import AreaAssessment
 from core.organisation.models import Area, Organisation
 from core.reports.models import Report
@@ -34,7 +35,7 @@ class WeeklyArgs(ma.Schema):
     def _in_order(self, data: dict, **_kwargs) -> None:
         # ISO week labels sort as their weeks do.
         if data["from_"] > data["to"]:
-            raise ma.ValidationError(f"Får inte ligga efter to ({data['to']}).", "from")
+            raise ma.ValidationError(_("Must not lie after to ({to}).", to=data["to"]), "from")
 
 
 class WeeklyRowSchema(ma.Schema):

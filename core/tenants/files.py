@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.db import new_session
+from core.i18n import _
 from core.registry.manager import EstPluginManager
 from core.tenants import onboarding
 
@@ -24,9 +25,9 @@ def load(path: Path, pm: EstPluginManager) -> dict:
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        raise FileError(path, {"_file": [f"Ogiltig TOML: {error}"]}) from error
+        raise FileError(path, {"_file": [_("Invalid TOML: {error}", error=error)]}) from error
     if document.get("slug") != path.stem:
-        raise FileError(path, {"slug": [f"Måste vara filens namn, '{path.stem}'."]})
+        raise FileError(path, {"slug": [_("Must be the file's name, '{name}'.", name=path.stem)]})
     try:
         return onboarding.validate(document, pm)
     except onboarding.OnboardingError as error:

@@ -21,12 +21,15 @@ from core.db import utcnow
 from core.distribution.models import DistributionList, DistributionRecipient
 from core.domain import Leg, TenantShape
 from core.errors import DomainError, flatten_messages
+from core.i18n import N_, _
 from core.organisation.models import Area, Group, GroupOrganisation, Organisation, ReporterFunction
 from core.registry.manager import EstPluginManager
 from core.tenancy import tenant_context
 from core.tenants.info import tenant_info
 from core.tenants.models import Tenant
 from core.tenants.schemas import TenantSpecSchema
+
+INVALID = N_("Invalid onboarding document.")
 
 
 class OnboardingError(DomainError):
@@ -37,30 +40,38 @@ def validate(document: dict[str, Any], pm: EstPluginManager) -> dict[str, Any]:
     try:
         spec = TenantSpecSchema().load(document)
     except ma.ValidationError as error:
-        raise OnboardingError("Ogiltigt introduktionsdokument.", flatten_messages(error.messages)) from error
+        raise OnboardingError(_(INVALID), flatten_messages(error.messages), code="tenant.invalid") from error
     errors: dict[str, list[str]] = {}
     model = pm.org_models.get(spec["org_model"])
     if model is None:
         errors["org_model"] = [
-            f"Okänd organisationsmodell '{spec['org_model']}'. Finns: {', '.join(sorted(pm.org_models))}."
+            _(
+                "Unknown organisation model '{model}'. There are: {known}.",
+                model=spec["org_model"],
+                known=", ".join(sorted(pm.org_models)),
+            )
         ]
     else:
         for option in spec["org_model_options"]:
             if option not in model.options:
-                errors[f"org_model_options.{option}"] = [f"Modell {model.key} har inget alternativ '{option}'."]
+                errors[f"org_model_options.{option}"] = [
+                    _("Model {model} has no option '{option}'.", model=model.key, option=option)
+                ]
         present = {Leg(o["leg"]) for o in spec["organisations"]}
         missing = [leg.value for leg in model.required_legs if leg not in present]
         if missing:
-            errors["organisations"] = [f"Saknar organisation för part: {', '.join(missing)}."]
+            errors["organisations"] = [_("No organisation for the party: {legs}.", legs=", ".join(missing))]
     if spec["checklist"] not in pm.checklists:
         known = ", ".join(sorted(pm.checklists))
-        errors["checklist"] = [f"Okänd checklista '{spec['checklist']}'. Finns: {known}."]
+        errors["checklist"] = [
+            _("Unknown checklist '{checklist}'. There are: {known}.", checklist=spec["checklist"], known=known)
+        ]
     installed = set(pm.plugin_names())
     unknown = [name for name in spec["plugins"] if name not in installed]
     if unknown:
-        errors["plugins"] = [f"Inte installerade: {', '.join(unknown)}."]
+        errors["plugins"] = [_("Not installed: {plugins}.", plugins=", ".join(unknown))]
     if errors:
-        raise OnboardingError("Ogiltigt introduktionsdokument.", errors)
+        raise OnboardingError(_(INVALID), errors, code="tenant.invalid")
     return spec
 
 

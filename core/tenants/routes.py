@@ -12,6 +12,7 @@ from core.api import API_PREFIX
 from core.api.access import authenticated, platform_admin
 from core.api.pagination import PageArgs, page_of, paginate
 from core.errors import Conflict, NotFound
+from core.i18n import _
 from core.tenancy import current_session
 from core.tenants import onboarding
 from core.tenants.models import Tenant
@@ -47,8 +48,10 @@ def onboard_tenant(_document: dict):
     db = current_session()
     spec = onboarding.validate(request.get_json(), current_app.extensions["est.plugins"])
     if db.scalar(select(Tenant.id).where(Tenant.slug == spec["slug"])) is not None:
-        raise Conflict(f"Det finns redan en tenant '{spec['slug']}'.", {"slug": ["Upptagen."]})
-    tenant, _ = onboarding.apply(db, spec, current_app.extensions["est.plugins"])
+        raise Conflict(
+            _("There is a tenant '{slug}' already.", slug=spec["slug"]), {"slug": [_("Taken.")]}, code="tenant.exists"
+        )
+    tenant, _created = onboarding.apply(db, spec, current_app.extensions["est.plugins"])
     db.commit()
     return tenant
 
@@ -60,5 +63,5 @@ def get_tenant(slug: str):
     """One tenant, if the caller may see it (else 404)."""
     tenant = current_session().scalar(_visible_tenants().where(Tenant.slug == slug))
     if tenant is None:
-        raise NotFound("Hittades inte.")
+        raise NotFound(_("Not found."))
     return tenant

@@ -11,15 +11,16 @@ import marshmallow as ma
 
 from core.api.fields import Integer
 from core.domain import Leg
+from core.i18n import _, _l
 from core.privacy import FreeText
 from core.tenants.models import DEFAULT_ASSESSMENT_SCALE, DEFAULT_RISK_SCALE_MAX, DEFAULT_SEVERITY_SCALE
 
-KEY = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_]{0,62}$", error="Endast a–z, 0–9 och _ (högst 63 tecken).")
-SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="Endast a–z, 0–9 och - (2–63 tecken).")
+KEY = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_]{0,62}$", error=_l("Only a–z, 0–9 and _ (at most 63 characters)."))
+SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error=_l("Only a–z, 0–9 and - (2–63 characters)."))
 PLUGIN_KEY = ma.validate.Regexp(
-    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", error="Endast A–Z, a–z, 0–9, _, . och - (högst 63 tecken)."
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", error=_l("Only A–Z, a–z, 0–9, _, . and - (at most 63 characters).")
 )
-TIME = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Ange tid som TT:MM, t.ex. 10:00.")
+TIME = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error=_l("Give the time as HH:MM, e.g. 10:00."))
 
 
 class _TimeZone(ma.validate.Regexp):
@@ -34,7 +35,9 @@ class _TimeZone(ma.validate.Regexp):
         return value
 
 
-TIME_ZONE = _TimeZone(r"^[A-Za-z][A-Za-z0-9_+-]{0,30}(/[A-Za-z0-9_+-]{1,30}){0,2}$", error="Okänd tidszon '{input}'.")
+TIME_ZONE = _TimeZone(
+    r"^[A-Za-z][A-Za-z0-9_+-]{0,30}(/[A-Za-z0-9_+-]{1,30}){0,2}$", error=_l("Unknown time zone '{input}'.")
+)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 REPORTER_CATEGORIES = (
     "kommun",
@@ -52,15 +55,15 @@ def _polygon(value: dict | None) -> None:
         return
     kind, coordinates = value.get("type"), value.get("coordinates")
     if kind not in ("Polygon", "MultiPolygon") or not isinstance(coordinates, list):
-        raise ma.ValidationError("Ange en GeoJSON Polygon eller MultiPolygon.")
+        raise ma.ValidationError(_("Give a GeoJSON Polygon or MultiPolygon."))
     polygons = coordinates if kind == "MultiPolygon" else [coordinates]
     for polygon in polygons:
         for ring in polygon:
             if len(ring) < 4 or ring[0] != ring[-1]:
-                raise ma.ValidationError("Varje ring måste ha minst fyra punkter och vara sluten.")
+                raise ma.ValidationError(_("Every ring must have at least four points and be closed."))
             for point in ring:
                 if len(point) < 2 or not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
-                    raise ma.ValidationError("Koordinater anges som [longitud, latitud] i WGS84.")
+                    raise ma.ValidationError(_("Coordinates are given as [longitude, latitude] in WGS84."))
 
 
 class Strict(ma.Schema):
@@ -80,7 +83,7 @@ class CadenceSchema(Strict):
     @ma.validates_schema
     def _parity(self, data: dict, **_kwargs) -> None:
         if data.get("frequency") == "fortnightly" and "fortnight_parity" not in data:
-            raise ma.ValidationError("Krävs när frequency är fortnightly.", "fortnight_parity")
+            raise ma.ValidationError(_("Required when frequency is fortnightly."), "fortnight_parity")
 
 
 class AreaSpecSchema(Strict):
@@ -119,7 +122,7 @@ def _unique_keys(field: str):
         keys = [row["key"] for row in rows]
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
-            raise ma.ValidationError(f"Dubbla nycklar: {', '.join(duplicates)}.")
+            raise ma.ValidationError(_("Duplicate keys: {keys}.", keys=", ".join(duplicates)))
 
     return check
 
@@ -162,7 +165,7 @@ class TenantSpecSchema(Strict):
     def _references(self, data: dict, **_kwargs) -> None:
         organisation_keys = {o["key"] for o in data.get("organisations", [])}
         errors = {
-            index: {"organisation": [f"Okänd organisation '{f['organisation']}'."]}
+            index: {"organisation": [_("Unknown organisation '{key}'.", key=f["organisation"])]}
             for index, f in enumerate(data.get("reporter_functions", []))
             if f["organisation"] not in organisation_keys
         }
