@@ -142,6 +142,21 @@ class OrgModel:
     required_legs: tuple[Leg, ...] = THREE_LEGS
 
 
+# --- what lifecycle hooks receive ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TenantInfo:
+    """A tenant as lifecycle hooks see it."""
+
+    id: int
+    slug: str
+    name: str
+    org_model: str
+    checklist: str
+    plugins: tuple[str, ...]
+
+
 # --- the cycle, as org models shape it --------------------------------------------------------------
 
 

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
         CycleInfo,
         OrgModel,
         ProposalRoute,
+        TenantInfo,
         TransitionRule,
     )
-    from core.plugin_api import TenantInfo
 
 hookspec = pluggy.HookspecMarker("est")
 

@@ -14,8 +14,7 @@ from typing import Any
 import pluggy
 
 from core import hookspecs
-from core.domain import ChecklistVariant, OrgModel, Theme
-from core.plugin_api import TenantInfo
+from core.domain import ChecklistVariant, OrgModel, TenantInfo, Theme
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.org_models.model_a",
