@@ -1,8 +1,9 @@
 """Build the plugin manager during ``create_app`` (never at import time).
 
 Built-in plugins come from ``DEFAULT_PLUGINS`` and are registered exactly like third-party plugins, which are
-discovered from the ``est`` entry-point group. Registration hooks are collected once; a duplicate key or an
-unknown hook stops start-up with a message that names the plugins involved.
+discovered from the ``est`` entry-point group. Registration hooks are collected once; a duplicate key, an unknown
+hook, an invalid checklist or an org model whose groups cannot be created (see ``core.registry.groups``) stops
+start-up with a message that names the plugins involved.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pluggy
 
 from core import hookspecs
 from core.domain import ChecklistVariant, OrgModel, TenantInfo, Theme
+from core.registry.groups import ENGLISH, problems, sample_shapes
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.org_models.model_a",
@@ -44,6 +46,8 @@ class EstPluginManager(pluggy.PluginManager):
         self._collect("checklist", self.hook.est_register_checklists, self.checklists, ChecklistVariant)
         for variant in self.checklists.values():
             _validate_variant(variant, self.providers[("checklist", variant.key)])
+        for model in self.org_models.values():
+            _validate_org_model(model, self.providers[("org_model", model.key)])
 
     def _collect(self, kind: str, hook: Any, registry: dict, expected: type) -> None:
         for impl in hook.get_hookimpls():
@@ -87,6 +91,18 @@ def _validate_variant(variant: ChecklistVariant, plugin: str) -> None:
             raise PluginError(f"{where}: an item has either a theme or positive=True, not both or neither")
         if item.theme is not None and not isinstance(item.theme, Theme):
             raise PluginError(f"{where}: unknown theme {item.theme!r}")
+
+
+def _validate_org_model(model: OrgModel, plugin: str) -> None:
+    for shape in sample_shapes(model):
+        where = f"org model {model.key!r} of plugin {plugin!r}, with options {dict(shape.options)}"
+        try:
+            declared = model.groups(shape)
+        except Exception as error:
+            raise PluginError(f"{where}: declaring its groups raised {type(error).__name__}: {error}") from error
+        found = problems(declared, shape)
+        if found:
+            raise PluginError(f"{where}: " + "; ".join(f"group {p.describe(ENGLISH)}" for p in found))
 
 
 def build_plugin_manager(extra_plugins: Iterable[object] = ()) -> EstPluginManager:
