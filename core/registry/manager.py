@@ -16,6 +16,7 @@ import pluggy
 
 from core import hookspecs
 from core.domain import ChecklistVariant, OrgModel, TenantInfo, Theme
+from core.registry import announcements
 from core.registry.groups import ENGLISH, problems, sample_shapes
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
@@ -48,6 +49,8 @@ class EstPluginManager(pluggy.PluginManager):
             _validate_variant(variant, self.providers[("checklist", variant.key)])
         for model in self.org_models.values():
             _validate_org_model(model, self.providers[("org_model", model.key)])
+        for hook in announcements.HOOKS:
+            _refuse_wrappers(hook, getattr(self.hook, hook).get_hookimpls())
 
     def _collect(self, kind: str, hook: Any, registry: dict, expected: type) -> None:
         for impl in hook.get_hookimpls():
@@ -103,6 +106,13 @@ def _validate_org_model(model: OrgModel, plugin: str) -> None:
         found = problems(declared, shape)
         if found:
             raise PluginError(f"{where}: " + "; ".join(f"group {p.describe(ENGLISH)}" for p in found))
+
+
+def _refuse_wrappers(hook: str, implementations: list[pluggy.HookImpl]) -> None:
+    """Announcements are called one implementation at a time (see ``core.registry.announcements``): none may wrap."""
+    for impl in implementations:
+        if impl.hookwrapper or impl.wrapper:
+            raise PluginError(f"plugin {impl.plugin_name!r} wraps {hook}, an announcement: implement it plainly")
 
 
 def build_plugin_manager(extra_plugins: Iterable[object] = ()) -> EstPluginManager:
