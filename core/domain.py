@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -140,6 +141,61 @@ class OrgModel:
     groups: Callable[[TenantShape], list[GroupSpec]]
     options: Mapping[str, str] = field(default_factory=dict)
     required_legs: tuple[Leg, ...] = THREE_LEGS
+
+
+# --- what lifecycle hooks receive ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TenantInfo:
+    """A tenant as lifecycle hooks see it."""
+
+    id: int
+    slug: str
+    name: str
+    org_model: str
+    checklist: str
+    plugins: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """A stored report as lifecycle hooks see it: what was seen, in which area, when and how serious, by keys — no
+    free text. ``late`` marks a report that came in after its period's reporting deadline."""
+
+    id: int
+    period: str
+    item: str
+    theme: str | None
+    positive: bool
+    area: str
+    organisation: str | None
+    severity: int
+    occurred_at: datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class LagesbildInfo:
+    """A lägesbild (one version of it) as lifecycle hooks see it.
+
+    ``kind`` is ``weekly`` or ``fortnightly`` for a cycle's pictures (then ``cycle_id`` and the plan's ``step`` are
+    set), else ``monthly``, ``quarterly``, ``tertial`` or ``annual``; ``scope`` is ``tenant``, ``area`` (``area``
+    names it by key) or ``leg`` (``leg``); ``total`` counts the reports in it.
+    """
+
+    id: int
+    version: int
+    kind: str
+    label: str
+    title: str
+    scope: str
+    area: str | None
+    leg: str | None
+    cycle_id: int | None
+    step: str | None
+    status: str
+    total: int
 
 
 # --- the cycle, as org models shape it --------------------------------------------------------------

@@ -7,6 +7,14 @@ ones, which are discovered from the ``est`` entry-point group.
 Installed is not enabled: registration hooks are called once at start-up for every installed plugin, but
 lifecycle hooks are called only on the plugins a tenant has enabled — the plugin providing its org model, the
 plugin providing its checklist variant, and the optional plugins named in its configuration.
+
+Announcements (``est_report_submitted``, ``est_lagesbild_compiled``, ``est_lagesbild_published``) tell what
+happened once it is committed: a request or job that rolls back announces nothing, and each event is announced
+exactly once, in the process that committed it (an rq worker for compilation). Each implementation is called on its
+own, with the tenant context set: one that raises is logged, and neither undoes the event nor keeps the others from
+being called. An announcement may read through ``core.plugin_api.session()`` but not write there; work that writes
+or takes time goes to a job (``core.plugin_api.enqueue``), since the caller waits for the hook. Wrapper
+implementations (``hookwrapper``, ``wrapper``) are refused at start-up.
 """
 
 from __future__ import annotations
@@ -20,11 +28,13 @@ if TYPE_CHECKING:
         ChecklistVariant,
         CompilationStep,
         CycleInfo,
+        LagesbildInfo,
         OrgModel,
         ProposalRoute,
+        ReportInfo,
+        TenantInfo,
         TransitionRule,
     )
-    from core.plugin_api import TenantInfo
 
 hookspec = pluggy.HookspecMarker("est")
 
@@ -60,6 +70,36 @@ def est_tenant_onboarded(tenant: TenantInfo, created: bool) -> None:
     All implementations are called, inside the onboarding transaction, so an exception undoes the onboarding.
     ``tenant`` is the tenant as stored; the tenant context is set to it, so the plugin may read and write that
     tenant's rows through ``core.plugin_api.session()`` and nothing else.
+    """
+
+
+# --- announcements, after commit (only plugins enabled for the tenant; see the module docstring) --------------
+
+
+@hookspec
+def est_report_submitted(tenant: TenantInfo, report: ReportInfo) -> None:
+    """Called after a report submitted through the API (``POST /reports``) was committed, once per report.
+
+    All implementations are called. Reports imported from files are not announced: an import moves earlier records
+    in (up to 200,000 rows at once), it does not report news. Corrections (``PATCH``) are not announced either.
+    """
+
+
+@hookspec
+def est_lagesbild_compiled(tenant: TenantInfo, lagesbild: LagesbildInfo) -> None:
+    """Called after a lägesbild was compiled and committed — a cycle's step or a longer period's picture, freshly
+    counted or rolled up, a first version or a recompilation — once per compilation, from the compile job.
+
+    All implementations are called. ``lagesbild.status`` is ``compiled``.
+    """
+
+
+@hookspec
+def est_lagesbild_published(tenant: TenantInfo, lagesbild: LagesbildInfo) -> None:
+    """Called after a lägesbild was published and committed, once per published version: a cycle's final picture
+    when the cycle moves to ``published``, any other picture (or a later version) when it is published directly.
+
+    All implementations are called. ``lagesbild.status`` is ``published``; a published picture never changes.
     """
 
 

@@ -3,12 +3,23 @@
     from core.plugin_api import hookimpl, OrgModel, GroupSpec, Leg
 
 Everything a plugin needs — the hook marker, the domain descriptors, the errors it may raise, the database
-session of the current tenant and the job queue — is importable from this module and only from here.
+session of the current tenant and the job queue — is importable from this module and only from here. A plugin
+that imports anything else from ``core`` relies on internals that change without notice.
+
+``API_VERSION`` (``"MAJOR.MINOR"``) versions this surface together with the hooks of ``core.hookspecs``. A plugin
+may rely on every name in ``__all__`` and on every hook with the arguments, call semantics and timing its docstring
+states, for as long as the major version stays the same:
+
+* a minor version only adds: new names, new hooks, new hook arguments (a plugin's implementation need not accept
+  them) and new descriptor fields with a default at the end;
+* whatever is to go is deprecated first: it keeps working for at least one more release and warns when used
+  (``DeprecationWarning``, naming its replacement), and it is removed only with a new major version.
+
+1.0 is the surface as first published; 1.1 adds the lifecycle hooks ``est_report_submitted``,
+``est_lagesbild_compiled`` and ``est_lagesbild_published`` with ``ReportInfo`` and ``LagesbildInfo``.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pluggy
 
@@ -22,9 +33,12 @@ from core.domain import (
     CompilationStep,
     CycleInfo,
     GroupSpec,
+    LagesbildInfo,
     Leg,
     OrgModel,
     ProposalRoute,
+    ReportInfo,
+    TenantInfo,
     TenantShape,
     Theme,
     TransitionRule,
@@ -33,22 +47,13 @@ from core.errors import DomainError, NotFound, PersonalDataError
 from core.jobs import enqueue
 from core.tenancy import current_session as session
 
+API_VERSION = "1.1"
+
 hookimpl = pluggy.HookimplMarker("est")
 
 
-@dataclass(frozen=True)
-class TenantInfo:
-    """A tenant as lifecycle hooks see it."""
-
-    id: int
-    slug: str
-    name: str
-    org_model: str
-    checklist: str
-    plugins: tuple[str, ...]
-
-
 __all__ = [
+    "API_VERSION",
     "LEG_LABELS_SV",
     "THEME_LABELS_SV",
     "THREE_LEGS",
@@ -59,11 +64,13 @@ __all__ = [
     "CycleInfo",
     "DomainError",
     "GroupSpec",
+    "LagesbildInfo",
     "Leg",
     "NotFound",
     "OrgModel",
     "PersonalDataError",
     "ProposalRoute",
+    "ReportInfo",
     "TenantInfo",
     "TenantShape",
     "Theme",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import select
 
 from core.jobs import JobContext
@@ -30,3 +31,16 @@ def refuse(context: JobContext) -> None:
     from core.errors import DomainError
 
     raise DomainError("Filen kan inte läsas.")
+
+
+def compile_step_recorded(context: JobContext, record_to: str, **arguments) -> dict:
+    """The compile job, with the lifecycle recorder installed in the process that runs it (a real worker has only
+    the plugins installed when it started) and writing what it hears to the file ``record_to``."""
+    from core.lagesbild.jobs import compile_cycle_step
+    from tests.plugins import lifecycle_recorder
+
+    plugins = current_app.extensions["est.plugins"]
+    if not plugins.is_registered(lifecycle_recorder):
+        plugins.register(lifecycle_recorder)
+    lifecycle_recorder.record_to = record_to
+    return compile_cycle_step(context, **arguments)

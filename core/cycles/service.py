@@ -164,7 +164,7 @@ def transition(session: Session, tenant: Tenant, cycle: Cycle, to_state: str, ac
     if to_state == S.PUBLISHED:
         from core.lagesbild import service as lagesbild
 
-        lagesbild.publish(session, pictures[final_step(steps).key])
+        lagesbild.publish(session, tenant, pictures[final_step(steps).key])
     from_state = cycle.state
     cycle.state, cycle.revision = to_state, cycle.revision + 1
     _log(session, cycle, from_state, to_state, actor.user_id, note)

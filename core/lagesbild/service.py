@@ -36,7 +36,7 @@ from core.cycles import service as cycles
 from core.cycles.models import Cycle
 from core.cycles.periods import LONG_KINDS, Span, comparison_spans, week_span
 from core.db import UTCDateTime, utcnow
-from core.domain import CompilationStep
+from core.domain import CompilationStep, LagesbildInfo
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _, tenant_text
 from core.lagesbild.models import AreaAssessment, Lagesbild
@@ -49,6 +49,7 @@ from core.lagesbild.statistics import (
     merge_statistics,
 )
 from core.organisation.models import Area, Organisation
+from core.registry.announcements import announce
 from core.reports.models import Report
 from core.tenants.models import Tenant
 
@@ -191,7 +192,10 @@ def _latest(session: Session, series: str) -> Lagesbild | None:
     return session.scalar(select(Lagesbild).where(Lagesbild.series == series).order_by(Lagesbild.version.desc()))
 
 
-def _store(session: Session, series: str, fields: dict[str, Any], statistics: dict[str, Any], user_id: int | None):
+def _store(
+    session: Session, tenant: Tenant, series: str, fields: dict[str, Any], statistics: dict[str, Any],
+    user_id: int | None,
+) -> Lagesbild:  # fmt: skip
     """Put freshly compiled statistics into the series' picture: in place while unpublished, else a new version."""
     latest = _latest(session, series)
     if latest is None or latest.status == "published":
@@ -211,7 +215,17 @@ def _store(session: Session, series: str, fields: dict[str, Any], statistics: di
     picture.statistics, picture.status = statistics, "compiled"
     picture.compiled_by, picture.compiled_at = user_id, utcnow()
     session.flush()
+    announce(session, tenant, "est_lagesbild_compiled", lambda: {"lagesbild": _info(session, picture)})
     return picture
+
+
+def _info(session: Session, picture: Lagesbild) -> LagesbildInfo:
+    area = session.scalar(select(Area.key).where(Area.id == picture.area_id)) if picture.area_id else None
+    return LagesbildInfo(
+        id=picture.id, version=picture.version, kind=picture.kind, label=picture.label, title=picture.title,
+        scope=picture.scope, area=area, leg=picture.leg, cycle_id=picture.cycle_id, step=picture.step,
+        status=picture.status, total=picture.statistics["total"],
+    )  # fmt: skip
 
 
 def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: CompilationStep, user_id: int | None):
@@ -241,7 +255,7 @@ def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: Compilati
         "leg": step.leg, "area_id": scope.area_id, "cycle_id": cycle.id, "step": step.key,
         "period_start": span.start, "period_end": span.end,
     }  # fmt: skip
-    return _store(session, cycles.series(cycle, step), fields, statistics, user_id)
+    return _store(session, tenant, cycles.series(cycle, step), fields, statistics, user_id)
 
 
 def compile_long(session: Session, tenant: Tenant, kind: str, label: str, area_id: int | None, user_id: int | None):
@@ -257,7 +271,7 @@ def compile_long(session: Session, tenant: Tenant, kind: str, label: str, area_i
         "kind": kind, "label": label, "title": title, "scope": scope.kind, "leg": None,
         "area_id": area_id, "cycle_id": None, "step": None, "period_start": span.start, "period_end": span.end,
     }  # fmt: skip
-    return _store(session, f"{kind}:{label}:{area_id or 'tenant'}", fields, statistics, user_id)
+    return _store(session, tenant, f"{kind}:{label}:{area_id or 'tenant'}", fields, statistics, user_id)
 
 
 def _weeklies(session: Session, span: Span) -> list[dict[str, Any]]:
@@ -348,7 +362,7 @@ def _new_version(session: Session, picture: Lagesbild) -> Lagesbild:
     return copy
 
 
-def publish(session: Session, picture: Lagesbild) -> Lagesbild:
+def publish(session: Session, tenant: Tenant, picture: Lagesbild) -> Lagesbild:
     if picture.status == "published":
         raise Conflict(_("The lägesbild is published already."), code="lagesbild.published_already")
     if picture.status != "assessed":
@@ -364,6 +378,7 @@ def publish(session: Session, picture: Lagesbild) -> Lagesbild:
         raise Conflict(_("There is a newer version of the lägesbild."), code="lagesbild.superseded")
     picture.status, picture.published_at, picture.revision = "published", utcnow(), picture.revision + 1
     session.flush()
+    announce(session, tenant, "est_lagesbild_published", lambda: {"lagesbild": _info(session, picture)})
     return picture
 
 

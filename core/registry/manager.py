@@ -1,8 +1,9 @@
 """Build the plugin manager during ``create_app`` (never at import time).
 
 Built-in plugins come from ``DEFAULT_PLUGINS`` and are registered exactly like third-party plugins, which are
-discovered from the ``est`` entry-point group. Registration hooks are collected once; a duplicate key or an
-unknown hook stops start-up with a message that names the plugins involved.
+discovered from the ``est`` entry-point group. Registration hooks are collected once; a duplicate key, an unknown
+hook, an invalid checklist or an org model whose groups cannot be created (see ``core.registry.groups``) stops
+start-up with a message that names the plugins involved.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any
 import pluggy
 
 from core import hookspecs
-from core.domain import ChecklistVariant, OrgModel, Theme
-from core.plugin_api import TenantInfo
+from core.domain import ChecklistVariant, OrgModel, TenantInfo, Theme
+from core.i18n import use_locale
+from core.registry import announcements
+from core.registry.groups import problems, sample_shapes
 
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "plugins.org_models.model_a",
@@ -45,6 +48,10 @@ class EstPluginManager(pluggy.PluginManager):
         self._collect("checklist", self.hook.est_register_checklists, self.checklists, ChecklistVariant)
         for variant in self.checklists.values():
             _validate_variant(variant, self.providers[("checklist", variant.key)])
+        for model in self.org_models.values():
+            _validate_org_model(model, self.providers[("org_model", model.key)])
+        for hook in announcements.HOOKS:
+            _refuse_wrappers(hook, getattr(self.hook, hook).get_hookimpls())
 
     def _collect(self, kind: str, hook: Any, registry: dict, expected: type) -> None:
         for impl in hook.get_hookimpls():
@@ -88,6 +95,26 @@ def _validate_variant(variant: ChecklistVariant, plugin: str) -> None:
             raise PluginError(f"{where}: an item has either a theme or positive=True, not both or neither")
         if item.theme is not None and not isinstance(item.theme, Theme):
             raise PluginError(f"{where}: unknown theme {item.theme!r}")
+
+
+def _validate_org_model(model: OrgModel, plugin: str) -> None:
+    for shape in sample_shapes(model):
+        where = f"org model {model.key!r} of plugin {plugin!r}, with options {dict(shape.options)}"
+        try:
+            declared = model.groups(shape)
+        except Exception as error:
+            raise PluginError(f"{where}: declaring its groups raised {type(error).__name__}: {error}") from error
+        found = problems(declared, shape)
+        if found:
+            with use_locale("en"):  # start-up errors are for the operator, in English like the others
+                raise PluginError(f"{where}: " + "; ".join(f"group {p.describe()}" for p in found))
+
+
+def _refuse_wrappers(hook: str, implementations: list[pluggy.HookImpl]) -> None:
+    """Announcements are called one implementation at a time (see ``core.registry.announcements``): none may wrap."""
+    for impl in implementations:
+        if impl.hookwrapper or impl.wrapper:
+            raise PluginError(f"plugin {impl.plugin_name!r} wraps {hook}, an announcement: implement it plainly")
 
 
 def build_plugin_manager(extra_plugins: Iterable[object] = ()) -> EstPluginManager:

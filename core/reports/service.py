@@ -21,9 +21,11 @@ from core.checklists.content import Item
 from core.cycles import periods
 from core.cycles.models import OPEN_FOR_EDITS, Cycle
 from core.db import filled, utcnow
+from core.domain import ReportInfo
 from core.errors import Conflict, DomainError
 from core.i18n import _
 from core.lagesbild.models import Lagesbild
+from core.registry.announcements import announce
 from core.reports import geo
 from core.reports.catalogue import catalogue
 from core.reports.models import Report
@@ -237,7 +239,18 @@ def create(context: ReportingContext, data: dict[str, Any]) -> Report:
     values = {**context.values(data), "reported_by": context.actor.user_id, "source": "api", "import_key": None,
               "created_at": now, "updated_at": now}  # fmt: skip
     values["id"] = insert_row(context.session, Report.__table__, values)
+    announce(context.session, context.tenant, "est_report_submitted", lambda: {"report": _info(context, values)})
     return filled(Report, values)
+
+
+def _info(context: ReportingContext, values: dict[str, Any]) -> ReportInfo:
+    organisation = context.organisation_ids.get(values["organisation_id"]) if values["organisation_id"] else None
+    return ReportInfo(
+        id=values["id"], period=values["period"], item=values["item_key"], theme=values["theme"],
+        positive=values["positive"], area=context.areas[values["area_id"]].key,
+        organisation=organisation.key if organisation else None, severity=values["severity"],
+        occurred_at=values["occurred_at"], late=values["late"],
+    )  # fmt: skip
 
 
 def update(context: ReportingContext, report: Report, changes: dict[str, Any]) -> Report:

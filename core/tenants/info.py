@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.plugin_api import TenantInfo
+from core.domain import TenantInfo
 from core.tenants.models import Tenant
 
 

@@ -19,10 +19,11 @@ from core.checklists import service as checklists
 from core.cycles import service as cycles
 from core.db import utcnow
 from core.distribution.models import DistributionList, DistributionRecipient
-from core.domain import Leg, TenantShape
+from core.domain import Leg, OrgModel, TenantShape
 from core.errors import DomainError, flatten_messages
 from core.i18n import N_, _
 from core.organisation.models import Area, Group, GroupOrganisation, Organisation, ReporterFunction
+from core.registry.groups import problems
 from core.registry.manager import EstPluginManager
 from core.tenancy import tenant_context
 from core.tenants.info import tenant_info
@@ -57,6 +58,7 @@ def validate(document: dict[str, Any], pm: EstPluginManager) -> dict[str, Any]:
                 errors[f"org_model_options.{option}"] = [
                     _("Model {model} has no option '{option}'.", model=model.key, option=option)
                 ]
+        errors.update(_group_errors(model, _shape(spec)))
         present = {Leg(o["leg"]) for o in spec["organisations"]}
         missing = [leg.value for leg in model.required_legs if leg not in present]
         if missing:
@@ -73,6 +75,33 @@ def validate(document: dict[str, Any], pm: EstPluginManager) -> dict[str, Any]:
     if errors:
         raise OnboardingError(_(INVALID), errors, code="tenant.invalid")
     return spec
+
+
+def _shape(spec: dict[str, Any]) -> TenantShape:
+    """The tenant as its org model sees it when declaring its groups."""
+    return TenantShape(
+        slug=spec["slug"],
+        areas=tuple(a["key"] for a in spec["areas"]),
+        area_names={a["key"]: a["name"] for a in spec["areas"]},
+        options=spec["org_model_options"],
+    )
+
+
+def _group_errors(model: OrgModel, shape: TenantShape) -> dict[str, list[str]]:
+    """The model's groups for this tenant, checked as at start-up: some models' groups depend on the areas."""
+    found = problems(model.groups(shape), shape)
+    if not found:
+        return {}
+    details = "; ".join(problem.describe() for problem in found)
+    return {
+        "org_model": [
+            _(
+                "Org model {model} cannot form its groups for this document: {details}.",
+                model=model.key,
+                details=details,
+            )
+        ]
+    }
 
 
 def _without(row: dict[str, Any], field: str) -> dict[str, Any]:
@@ -158,13 +187,7 @@ def _apply_groups(
     areas: dict[str, Area],
     organisations: dict[str, Organisation],
 ) -> None:
-    shape = TenantShape(
-        slug=spec["slug"],
-        areas=tuple(a["key"] for a in spec["areas"]),
-        area_names={a["key"]: a["name"] for a in spec["areas"]},
-        options=spec["org_model_options"],
-    )
-    group_specs = pm.org_models[spec["org_model"]].groups(shape)
+    group_specs = pm.org_models[spec["org_model"]].groups(_shape(spec))
     groups = _upsert(
         session,
         Group,
