@@ -69,11 +69,15 @@ def init_app(app: Flask) -> None:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token:
                 abort(401, message="Authorization måste vara 'Bearer <token>'.")
-            # A tenant-level URL has found the token's user already, with its tenant (core.api.tenant_blueprint).
-            g.user = g.pop("token_user") if "token_user" in g else user_for_credential(db, token.strip(), TOKEN)
+            # A tenant-level URL has found the token's user already, with its tenant (core.api.tenant_blueprint),
+            # and the token's digest with it.
+            if "token_user" in g:
+                g.user, secret_digest = g.pop("token_user")
+            else:
+                g.user, secret_digest = user_for_credential(db, token.strip(), TOKEN), digest(token.strip())
             if g.user is None:
                 abort(401, message="Ogiltig eller utgången token.")
-            g.credential_digest, g.credential_kind = digest(token.strip()), TOKEN
+            g.credential_digest, g.credential_kind = secret_digest, TOKEN
             note_use(db)
             return
         secret = session.get("sid")
