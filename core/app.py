@@ -12,7 +12,7 @@ from config.settings import Settings
 
 def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[object] = ()) -> Flask:
     """Build the app: settings (``EST_*`` overrides), database, plugin manager, API, CLI."""
-    from core import db, i18n, ratelimit, security
+    from core import db, i18n, ratelimit, security, speed
     from core.accounts import auth
     from core.api import API_PREFIX, init_api
     from core.api.access import assert_every_view_declares_access
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     security.init_app(app)
+    speed.init_app(app)
     db.init_app(app)
     app.extensions["est.plugins"] = build_plugin_manager(extra_plugins)
     auth.init_app(app)

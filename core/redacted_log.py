@@ -11,7 +11,9 @@ from __future__ import annotations
 import traceback
 from types import TracebackType
 
-from flask import Flask, request
+from flask import request
+
+from core.speed import SyncViews
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType] | tuple[None, None, None]
 
@@ -29,8 +31,9 @@ def redacted_trace(error: BaseException) -> str:
     return "\nwhich was raised while handling:\n".join(reversed(parts)) if len(parts) > 1 else parts[0]
 
 
-class EstFlask(Flask):
-    """Flask, logging a 500's exception through :func:`redacted_trace` (Flask's own logs the full message)."""
+class EstFlask(SyncViews):
+    """Flask (with ``core.speed.SyncViews``), logging a 500's exception through :func:`redacted_trace` (Flask's own
+    logs the full message)."""
 
     def log_exception(self, exc_info: ExcInfo) -> None:
         error = exc_info[1]

@@ -70,11 +70,15 @@ def init_app(app: Flask) -> None:
             scheme, _space, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token:
                 abort(401, message=_("Authorization must be 'Bearer <token>'."), error="auth.malformed")
-            # A tenant-level URL has found the token's user already, with its tenant (core.api.tenant_blueprint).
-            g.user = g.pop("token_user") if "token_user" in g else user_for_credential(db, token.strip(), TOKEN)
+            # A tenant-level URL has found the token's user already, with its tenant (core.api.tenant_blueprint),
+            # and the token's digest with it.
+            if "token_user" in g:
+                g.user, secret_digest = g.pop("token_user")
+            else:
+                g.user, secret_digest = user_for_credential(db, token.strip(), TOKEN), digest(token.strip())
             if g.user is None:
                 abort(401, message=_("Invalid or expired token."), error="auth.token_invalid")
-            g.credential_digest, g.credential_kind = digest(token.strip()), TOKEN
+            g.credential_digest, g.credential_kind = secret_digest, TOKEN
             note_use(db)
             return
         secret = session.get("sid")

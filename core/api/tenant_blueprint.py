@@ -47,7 +47,8 @@ def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
         dialect = session.get_bind().dialect.name
         row = session.connection().execute(_binding(dialect, setting_it, token is not None), parameters).first()
         if token is not None and row is not None:
-            g.token_user = user_from(session, row, prefix="user_")  # authenticated in the same statement
+            # Authenticated in the same statement; the digest is kept for the request (core.accounts.auth).
+            g.token_user = user_from(session, row, prefix="user_"), parameters["digest"]
         # An unknown slug is answered by the access rule (401 before 404), so that anonymous callers cannot
         # tell which tenants exist; with no tenant bound, any query of tenant rows fails closed.
         g.tenant, tenant_token = enter_request_tenant(session, row, setting_it)

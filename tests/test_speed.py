@@ -1,0 +1,41 @@
+"""The speed tricks of ``core.speed`` change no answer: sessions are read as Flask reads them, views run as Flask
+runs them. (The caches' tests are in test_tenant_cache.py.)"""
+
+from __future__ import annotations
+
+from flask import Flask, session
+
+from core.speed import CookieSessions
+from tests.helpers import Api
+
+
+def test_a_session_cookie_is_still_read_and_a_request_without_one_gets_an_empty_session(app: Flask) -> None:
+    interface = app.session_interface
+    assert isinstance(interface, CookieSessions)
+    with app.test_request_context("/"):
+        session["sid"] = "x"
+        cookie = interface.get_signing_serializer(app).dumps(dict(session))
+    name = interface.get_cookie_name(app)
+    with app.test_request_context("/", headers={"Cookie": f"{name}={cookie}"}):
+        assert dict(interface.open_session(app, _request())) == {"sid": "x"}
+    with app.test_request_context("/", headers={"Cookie": f"{name}={cookie}x"}):
+        assert dict(interface.open_session(app, _request())) == {}  # a forged cookie is no session
+    with app.test_request_context("/"):
+        opened = interface.open_session(app, _request())
+        assert opened is not None and dict(opened) == {} and not opened.modified
+
+
+def test_views_and_hooks_run_as_flask_runs_them(app: Flask) -> None:
+    def view() -> str:
+        return "ok"
+
+    assert app.ensure_sync(view) is view
+    assert app.ensure_sync(view) is view  # remembered
+    bound = Api(app).get  # not a plain function: Flask's own ensure_sync
+    assert app.ensure_sync(bound) == bound
+
+
+def _request():
+    from flask import request
+
+    return request._get_current_object()
