@@ -38,6 +38,7 @@ from core.cycles.periods import LONG_KINDS, Span, comparison_spans, week_span
 from core.db import UTCDateTime, utcnow
 from core.domain import CompilationStep
 from core.errors import Conflict, DomainError, NotFound
+from core.lagesbild import late
 from core.lagesbild.models import AreaAssessment, Lagesbild
 from core.lagesbild.statistics import (
     COMPARISON_KEYS,
@@ -177,6 +178,18 @@ def get(session: Session, picture_id: int) -> Lagesbild:
     return picture
 
 
+def visible(session: Session, picture_id: int, actor: Actor) -> Lagesbild:
+    """A picture as ``actor`` may read it: coordinators and admins every one, reporters the published ones."""
+    picture = get(session, picture_id)
+    if picture.status != "published" and not actor.may_act_for_others:
+        raise NotFound("Lägesbilden finns inte.")
+    return picture
+
+
+def scope_of(picture: Lagesbild) -> Scope:
+    return Scope(picture.scope, picture.area_id, picture.leg)
+
+
 def _latest(session: Session, series: str) -> Lagesbild | None:
     return session.scalar(select(Lagesbild).where(Lagesbild.series == series).order_by(Lagesbild.version.desc()))
 
@@ -224,6 +237,7 @@ def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: Compilati
         statistics["rolled_up"] = [pictures[key].id for key in step.after]
     else:
         statistics = statistics_for(session, tenant, scope, span, period)
+    statistics["late_arrivals"] = late.arrivals(session, scope, cycle, step.key)
     fields = {
         "kind": span.kind, "label": span.label, "title": f"{step.title} {span.label}", "scope": step.scope,
         "leg": step.leg, "area_id": scope.area_id, "cycle_id": cycle.id, "step": step.key,

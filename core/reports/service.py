@@ -22,6 +22,7 @@ from core.cycles import periods
 from core.cycles.models import OPEN_FOR_EDITS, Cycle
 from core.db import filled, utcnow
 from core.errors import Conflict, DomainError
+from core.lagesbild import late
 from core.lagesbild.models import Lagesbild
 from core.reports import geo
 from core.reports.catalogue import catalogue
@@ -81,10 +82,10 @@ class ReportingContext:
             fail("area", "Området finns inte.")
 
         organisation_id, function_id = self._reporting_for(data, fail)
-        if item is not None and item.answered_by is not None:
-            organisation = self.organisation_ids.get(organisation_id) if organisation_id else None
-            if (organisation.leg if organisation else None) != item.answered_by:
-                fail("item", f"Punkten besvaras av parten '{item.answered_by}', inte av din organisation.")
+        organisation = self.organisation_ids.get(organisation_id) if organisation_id else None
+        leg = organisation.leg if organisation else None
+        if item is not None and item.answered_by is not None and leg != item.answered_by:
+            fail("item", f"Punkten besvaras av parten '{item.answered_by}', inte av din organisation.")
 
         place = data["place"]
         lat, lon = place.get("lat"), place.get("lon")
@@ -129,6 +130,7 @@ class ReportingContext:
             "organisation_id": organisation_id,
             "reporter_function_id": function_id,
             "late": self.now > deadline,
+            "after_compilation": late.covers(self.catalogue.compiled_scopes(self.session, period.label), area.id, leg),
         }
 
     def _reporting_for(self, data: dict[str, Any], fail) -> tuple[int | None, int | None]:
@@ -213,6 +215,7 @@ ReportColumns = (
     "comment",
     "early_action",
     "late",
+    "after_compilation",
     "source",
     "created_at",
     "updated_at",
@@ -249,7 +252,9 @@ def update(context: ReportingContext, report: Report, changes: dict[str, Any]) -
     finally:
         context.actor = actor
     context.assert_open(values["period"])
-    values.pop("late")  # lateness is about when the report came in, not when it was corrected
+    # lateness is about when the report came in, not when it was corrected
+    values.pop("late")
+    values.pop("after_compilation")
     for column, value in values.items():
         setattr(report, column, value)
     context.session.flush()
