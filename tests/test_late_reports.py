@@ -17,6 +17,7 @@ from tests.helpers import Api, owner_connection
 
 W11 = "2024-03-12T12:00:00+01:00"  # ISO week 2024-W11 (Mon 11 – Sun 17 March)
 W12 = "2024-03-19T12:00:00+01:00"
+W13 = "2024-03-26T12:00:00+01:00"
 
 
 def _published_week(t: Tenant, at: str) -> dict[str, dict]:
@@ -74,6 +75,7 @@ def test_a_report_after_publication_is_marked_counted_linked_and_listed_the_next
     assert arrivals["count"] == 1 and [r["id"] for r in arrivals["reports"]] == [late["id"]]
     assert arrivals["reports"][0]["period"] == "2024-W11"
     assert following["statistics"]["total"] == 1  # counted in its own week, not this one
+    assert _published_week(t, W13)["gemensam"]["statistics"]["late_arrivals"] == {"count": 0, "reports": []}  # once
 
 
 def test_model_b_a_report_is_late_for_the_local_picture_of_its_area(api: Api) -> None:
