@@ -12,6 +12,7 @@ from core.accounts.models import Role
 from core.api.access import tenant_role
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
+from core.cycles import periods
 from core.cycles import service as cycles
 from core.cycles.models import CycleState
 from core.cycles.periods import LONG_KINDS
@@ -20,7 +21,7 @@ from core.i18n import _
 from core.jobs import enqueue
 from core.jobs.models import Job
 from core.jobs.routes import JobSchema
-from core.lagesbild import jobs, service
+from core.lagesbild import jobs, late, service
 from core.lagesbild.models import Lagesbild
 from core.lagesbild.schemas import (
     AssessmentSchema,
@@ -51,7 +52,16 @@ def view(picture: Lagesbild) -> dict[str, Any]:
             key=lambda entry: (-entry["priority"], entry["area"]),
         )
     history = service.history(session, areas, scale, until=picture.published_at)
-    return {**vars(picture), "history": history, "ranking": ranking}
+    return {**vars(picture), "history": history, "ranking": ranking, "after_compilation": _after_compilation(picture)}
+
+
+def _after_compilation(picture: Lagesbild) -> dict[str, Any] | None:
+    """How many reports of the picture's scope and period came in after it was compiled, and where to list them."""
+    if picture.statistics is None:
+        return None
+    zone = periods.zone(g.tenant.cadence)
+    count = late.count_arrived_after(current_session(), picture, service.scope_of(picture), zone)
+    return {"count": count, "reports": url_for("reports.list_reports", slug=g.tenant.slug, after_lagesbild=picture.id)}
 
 
 @blp.route("", methods=["GET"])
@@ -72,10 +82,7 @@ def list_pictures(args: dict):
 
 
 def _visible(picture_id: int) -> Lagesbild:
-    picture = service.get(current_session(), picture_id)
-    if picture.status != "published" and not current_actor().may_act_for_others:
-        raise DomainError(_("No such lägesbild."), status=404, code="lagesbild.not_found")
-    return picture
+    return service.visible(current_session(), picture_id, current_actor())
 
 
 @blp.route("", methods=["POST"])

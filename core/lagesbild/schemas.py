@@ -57,6 +57,11 @@ class AssessmentSchema(ma.Schema):
     areas = ma.fields.List(ma.fields.Nested(AreaAssessmentSchema), load_default=list)
 
 
+class ArrivedAfterSchema(ma.Schema):
+    count = Integer()
+    reports = ma.fields.String(metadata={"description": "where to list them: /reports?after_lagesbild=<id>"})
+
+
 class LagesbildSchema(ma.Schema):
     id = Integer()
     series = ma.fields.String()
@@ -79,6 +84,11 @@ class LagesbildSchema(ma.Schema):
     ranking = ma.fields.List(ma.fields.Dict(), metadata={"description": "areas by priority (long horizons)"})
     compiled_at = ma.fields.DateTime(allow_none=True)
     published_at = ma.fields.DateTime(allow_none=True)
+    after_compilation = ma.fields.Nested(
+        ArrivedAfterSchema,
+        allow_none=True,
+        metadata={"description": "reports of its scope and period that came in after it was compiled (not in it)"},
+    )
 
 
 class LagesbildSummarySchema(ma.Schema):

@@ -39,6 +39,7 @@ from core.db import UTCDateTime, utcnow
 from core.domain import CompilationStep, LagesbildInfo
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _, tenant_text
+from core.lagesbild import late
 from core.lagesbild.models import AreaAssessment, Lagesbild
 from core.lagesbild.statistics import (
     COMPARISON_KEYS,
@@ -188,6 +189,18 @@ def get(session: Session, picture_id: int) -> Lagesbild:
     return picture
 
 
+def visible(session: Session, picture_id: int, actor: Actor) -> Lagesbild:
+    """A picture as ``actor`` may read it: coordinators and admins every one, reporters the published ones."""
+    picture = get(session, picture_id)
+    if picture.status != "published" and not actor.may_act_for_others:
+        raise NotFound(_("No such lägesbild."), code="lagesbild.not_found")
+    return picture
+
+
+def scope_of(picture: Lagesbild) -> Scope:
+    return Scope(picture.scope, picture.area_id, picture.leg)
+
+
 def _latest(session: Session, series: str) -> Lagesbild | None:
     return session.scalar(select(Lagesbild).where(Lagesbild.series == series).order_by(Lagesbild.version.desc()))
 
@@ -250,6 +263,7 @@ def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: Compilati
         statistics["rolled_up"] = [pictures[key].id for key in step.after]
     else:
         statistics = statistics_for(session, tenant, scope, span, period)
+    statistics["late_arrivals"] = late.arrivals(session, scope, cycle, step.key)
     fields = {
         "kind": span.kind, "label": span.label, "title": f"{step.title} {span.label}", "scope": step.scope,
         "leg": step.leg, "area_id": scope.area_id, "cycle_id": cycle.id, "step": step.key,

@@ -1,7 +1,9 @@
 """What a report is checked against, kept in memory per process: the tenant's current checklist version and its
-items, its areas, organisations and reporter functions, and the deadlines of its cycles.
+items, its areas, organisations and reporter functions, the deadlines of its cycles and the scopes of their compiled
+pictures (see ``core.lagesbild.late``).
 
-Loading it costs four queries (and one per period, for its cycle's deadline); a report costs one INSERT. So each
+Loading it costs four queries (and two per period, for its cycle's deadline and compiled pictures); a report costs
+one INSERT. So each
 process keeps one catalogue per tenant and reuses it while the tenant's stamp is unchanged (its revision is bumped
 by database triggers on every change to those tables; see ``core.tenants.cache``). The entries are frozen copies,
 not ORM objects, so nothing cached is tied to a Session or can be written back. A catalogue is only ever built
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 from core.checklists import content as checklist_content
 from core.checklists import service as checklists
 from core.cycles.models import Cycle
+from core.lagesbild import late
 from core.organisation.models import Area, Organisation, ReporterFunction
 from core.tenancy import assert_scope
 from core.tenants.cache import StampedCache, stamp_of
@@ -66,6 +69,8 @@ class Catalogue:
     functions: dict[str, FunctionEntry]
     # period label → the deadline of its cycle (None: no cycle yet), filled as periods are asked for
     deadlines: dict[str, datetime | None] = field(default_factory=dict)
+    # period label → the scopes of its compiled pictures, filled as periods are asked for
+    compiled: dict[str, frozenset[late.ScopeKey]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.areas_by_key = {a.key: a for a in self.areas.values()}
@@ -78,6 +83,13 @@ class Catalogue:
             assert_scope(self.tenant_id)
             self.deadlines[period] = session.scalar(select(Cycle.deadline).where(Cycle.period == period))
         return self.deadlines[period]
+
+    def compiled_scopes(self, session: Session, period: str) -> frozenset[late.ScopeKey]:
+        """The scopes of the period's compiled pictures (asked of the database once per period)."""
+        if period not in self.compiled:
+            assert_scope(self.tenant_id)
+            self.compiled[period] = late.compiled_scopes(session, period)
+        return self.compiled[period]
 
 
 _catalogues: StampedCache[Catalogue] = StampedCache()

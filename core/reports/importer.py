@@ -110,7 +110,7 @@ INSERT_BATCH = 2000
 STORED = (
     "checklist_version_id", "item_key", "theme", "positive", "area_id", "place_text", "lat", "lon", "occurred_at",
     "occurred_until", "week", "period", "severity", "comment", "early_action", "organisation_id",
-    "reporter_function_id", "late",
+    "reporter_function_id", "late", "after_compilation",
 )  # fmt: skip
 
 

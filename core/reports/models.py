@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
 from core.tenancy import TenantScoped
 from core.tenancy_keys import tenant_fk, tenant_unique_id
+
+AFTER_COMPILATION = text("after_compilation")
 
 
 class Report(TenantScoped, Base):
@@ -17,7 +19,8 @@ class Report(TenantScoped, Base):
 
     ``item_key`` is stable across versions (statistics follow it); ``theme``/``positive`` are the item's at the
     version used. ``week`` is the ISO week of ``occurred_at`` and ``period`` the reporting period's first week,
-    both in the tenant's time zone.
+    both in the tenant's time zone. ``late``: it came in after the period's deadline. ``after_compilation``: it came
+    in after a picture of its period whose scope it falls in was compiled (see ``core.lagesbild.late``).
     """
 
     __tablename__ = "reports"
@@ -32,6 +35,13 @@ class Report(TenantScoped, Base):
         Index("ix_reports_tenant_week", "tenant_id", "week"),
         Index("ix_reports_tenant_area_occurred", "tenant_id", "area_id", "occurred_at"),
         Index("ix_reports_tenant_occurred", "tenant_id", "occurred_at"),
+        Index(
+            "ix_reports_tenant_late_arrivals",
+            "tenant_id",
+            "created_at",
+            postgresql_where=AFTER_COMPILATION,
+            sqlite_where=AFTER_COMPILATION,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +64,7 @@ class Report(TenantScoped, Base):
     reporter_function_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+    after_compilation: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(10), default="api")
     import_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,11 +12,14 @@ from core.accounts.models import Role
 from core.api.access import has_tenant_role, tenant_role
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
+from core.cycles import periods
 from core.errors import DomainError, NotFound
 from core.i18n import _
 from core.jobs import enqueue
 from core.jobs.models import Job
 from core.jobs.routes import JobSchema
+from core.lagesbild import late
+from core.lagesbild import service as lagesbild
 from core.organisation.models import Organisation
 from core.reports import importer, service
 from core.reports.models import Report, ReportImport
@@ -55,7 +58,8 @@ class ListArgs(PageArgs, ReportFilterSchema):
 @blp.response(201, ReportOutSchema)
 def create_report(data: dict):
     """Submit a report. Free texts are checked for personal data first; nothing is stored unless all is valid.
-    After the period's reporting deadline a report is still accepted, and marked late."""
+    After the period's reporting deadline a report is still accepted, and marked late; after a picture of its period
+    (whose scope holds it) was compiled, still accepted, and marked ``after_compilation``."""
     db = current_session()
     context = _context()
     report = service.create(context, data)
@@ -68,7 +72,9 @@ def create_report(data: dict):
 @blp.arguments(ListArgs, location="query")
 @blp.response(200, page_of(ReportOutSchema))
 def list_reports(args: dict):
-    """Reports, newest first, filtered by period, week, area, item, theme, organisation, severity."""
+    """Reports, newest first, filtered by period, week, area, item, theme, organisation, severity, lateness
+    (``late``: after the deadline; ``after_compilation``: after its period's picture was compiled), or
+    ``after_lagesbild``: those a lägesbild's scope and period got after it was compiled (the link the picture gives)."""
     statement = _visible().order_by(Report.occurred_at.desc(), Report.id.desc())
     columns = {
         "period": Report.period,
@@ -79,12 +85,15 @@ def list_reports(args: dict):
         "positive": Report.positive,
         "severity": Report.severity,
         "late": Report.late,
+        "after_compilation": Report.after_compilation,
     }
     for name, column in columns.items():
         if name in args:
             statement = statement.where(column == args[name])
     if "min_severity" in args:
         statement = statement.where(Report.severity >= args["min_severity"])
+    if "after_lagesbild" in args:
+        statement = statement.where(_arrived_after(args["after_lagesbild"]))
     if "organisation" in args:
         statement = statement.where(
             Report.organisation_id.in_(select(Organisation.id).where(Organisation.key == args["organisation"]))
@@ -93,6 +102,14 @@ def list_reports(args: dict):
     page = paginate(statement, args)
     page["items"] = [context.render(r) for r in page["items"]]
     return page
+
+
+def _arrived_after(picture_id: int):
+    """The reports of a picture's scope and period that came in after it was compiled (a picture the caller may
+    read: reporters see published ones)."""
+    session = current_session()
+    picture = lagesbild.visible(session, picture_id, current_actor())
+    return late.arrived_after(session, picture, lagesbild.scope_of(picture), periods.zone(g.tenant.cadence))
 
 
 @blp.route("/<int:report_id>", methods=["GET"])

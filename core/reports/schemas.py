@@ -88,7 +88,10 @@ class ReportOutSchema(ma.Schema):
     early_action = ma.fields.String()
     organisation = ma.fields.String(allow_none=True)
     reporter_function = ma.fields.String(allow_none=True)
-    late = ma.fields.Boolean()
+    late = ma.fields.Boolean(metadata={"description": "came in after the period's reporting deadline"})
+    after_compilation = ma.fields.Boolean(
+        metadata={"description": "came in after a picture of its period (whose scope it falls in) was compiled"}
+    )
     source = ma.fields.String()
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
@@ -104,4 +107,9 @@ class ReportFilterSchema(ma.Schema):
     organisation = ma.fields.String(validate=KEY)
     severity = Integer(metadata={"description": "exact severity"})
     min_severity = Integer()
-    late = ma.fields.Boolean()
+    late = ma.fields.Boolean(metadata={"description": "came in after the period's reporting deadline"})
+    after_compilation = ma.fields.Boolean(metadata={"description": "came in after its period's picture was compiled"})
+    after_lagesbild = Integer(
+        metadata={"description": "the reports of this lägesbild's scope and period that it does not hold: those that "
+                  "came in after it was compiled"}
+    )  # fmt: skip

@@ -24,6 +24,7 @@ from core.db import filled, utcnow
 from core.domain import ReportInfo
 from core.errors import Conflict, DomainError
 from core.i18n import _
+from core.lagesbild import late
 from core.lagesbild.models import Lagesbild
 from core.registry.announcements import announce
 from core.reports import geo
@@ -86,13 +87,11 @@ class ReportingContext:
             fail("area", _("No such area."), "report.area_unknown")
 
         organisation_id, function_id = self._reporting_for(data, fail)
-        if item is not None and item.answered_by is not None:
-            organisation = self.organisation_ids.get(organisation_id) if organisation_id else None
-            if (organisation.leg if organisation else None) != item.answered_by:
-                message = _(
-                    "The item is answered by the party '{leg}', not by your organisation.", leg=item.answered_by
-                )
-                fail("item", message, "report.item_other_leg")
+        organisation = self.organisation_ids.get(organisation_id) if organisation_id else None
+        leg = organisation.leg if organisation else None
+        if item is not None and item.answered_by is not None and leg != item.answered_by:
+            message = _("The item is answered by the party '{leg}', not by your organisation.", leg=item.answered_by)
+            fail("item", message, "report.item_other_leg")
 
         place = data["place"]
         lat, lon = place.get("lat"), place.get("lon")
@@ -139,6 +138,7 @@ class ReportingContext:
             "organisation_id": organisation_id,
             "reporter_function_id": function_id,
             "late": self.now > deadline,
+            "after_compilation": late.covers(self.catalogue.compiled_scopes(self.session, period.label), area.id, leg),
         }
 
     def _reporting_for(self, data: dict[str, Any], fail) -> tuple[int | None, int | None]:
@@ -227,6 +227,7 @@ ReportColumns = (
     "comment",
     "early_action",
     "late",
+    "after_compilation",
     "source",
     "created_at",
     "updated_at",
@@ -274,7 +275,9 @@ def update(context: ReportingContext, report: Report, changes: dict[str, Any]) -
     finally:
         context.actor = actor
     context.assert_open(values["period"])
-    values.pop("late")  # lateness is about when the report came in, not when it was corrected
+    # lateness is about when the report came in, not when it was corrected
+    values.pop("late")
+    values.pop("after_compilation")
     for column, value in values.items():
         setattr(report, column, value)
     context.session.flush()

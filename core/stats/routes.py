@@ -42,6 +42,8 @@ class WeeklyRowSchema(ma.Schema):
     week = ma.fields.String()
     key = ma.fields.String()
     count = Integer()
+    after_compilation = Integer(metadata={"description": "how many of them came in after their period's picture was "
+                                          "compiled (counted here, in their own week, all the same)"})  # fmt: skip
 
 
 class WeeklySchema(ma.Schema):
@@ -54,10 +56,12 @@ class WeeklySchema(ma.Schema):
 @blp.arguments(WeeklyArgs, location="query")
 @blp.response(200, WeeklySchema)
 def weekly(args: dict):
-    """Reports per ISO week (of the event, in the tenant's time zone) and item key, theme, area or organisation.
-    Item keys survive rewording, so a series does not break when the checklist changes."""
+    """Reports per ISO week (of the event, in the tenant's time zone) and item key, theme, area or organisation —
+    late ones too, in their own week. Item keys survive rewording, so a series does not break when the checklist
+    changes."""
     key, joined = GROUPINGS[args["by"]]
-    statement = select(Report.week, key.label("key"), func.count().label("count"))
+    late = func.count().filter(Report.after_compilation)
+    statement = select(Report.week, key.label("key"), func.count().label("count"), late.label("after_compilation"))
     if joined is Area:
         statement = statement.join(Area, Area.id == Report.area_id)
     elif joined is Organisation:
@@ -67,7 +71,8 @@ def weekly(args: dict):
         statement = statement.where(Report.area_id == args["area"])
     statement = statement.group_by(Report.week, key).order_by(Report.week, key)
     rows = current_session().execute(statement).all()
-    return {"by": args["by"], "rows": [{"week": w, "key": k, "count": c} for w, k, c in rows]}
+    columns = ("week", "key", "count", "after_compilation")
+    return {"by": args["by"], "rows": [dict(zip(columns, row, strict=True)) for row in rows]}
 
 
 class SeriesArgs(ma.Schema):
