@@ -26,6 +26,18 @@ class Conflict(DomainError):
     status = 409
 
 
+STALE_MESSAGE = "Någon annan har ändrat detta sedan du hämtade det (If-Match stämmer inte). Hämta det igen."
+
+
+class Stale(DomainError):
+    """The object changed after the caller read it: what a stale ``If-Match`` is (412)."""
+
+    status = 412
+
+    def __init__(self) -> None:
+        super().__init__(STALE_MESSAGE)
+
+
 class PersonalDataError(DomainError):
     """Free text carried an identifier of a person. The message names the field and kind, never the value."""
 

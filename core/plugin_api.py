@@ -4,6 +4,11 @@
 
 Everything a plugin needs — the hook marker, the domain descriptors, the errors it may raise, the database
 session of the current tenant and the job queue — is importable from this module and only from here.
+
+Deprecated, working with a ``DeprecationWarning`` for one release: the hook ``est_transition_rule`` with
+``TransitionRule`` (its ``groups`` and ``needs_risk_value``), and ``CompilationStep.meeting``. Answer
+``est_transition_guards`` with a ``Guard`` instead: ``groups`` for who may move the subject, ``missing`` for
+what it waits for (``meeting_of()`` tells whether a cycle's meeting was recorded and its risk value given).
 """
 
 from __future__ import annotations
@@ -16,15 +21,19 @@ from core.domain import (
     LEG_LABELS_SV,
     THEME_LABELS_SV,
     THREE_LEGS,
+    Attendee,
     ChecklistItem,
     ChecklistSection,
     ChecklistVariant,
     CompilationStep,
     CycleInfo,
     GroupSpec,
+    Guard,
     Leg,
+    MeetingInfo,
     OrgModel,
     ProposalRoute,
+    Subject,
     TenantShape,
     Theme,
     TransitionRule,
@@ -32,6 +41,7 @@ from core.domain import (
 from core.errors import DomainError, NotFound, PersonalDataError
 from core.jobs import enqueue
 from core.tenancy import current_session as session
+from core.workflow.records import meeting_of
 
 hookimpl = pluggy.HookimplMarker("est")
 
@@ -52,6 +62,7 @@ __all__ = [
     "LEG_LABELS_SV",
     "THEME_LABELS_SV",
     "THREE_LEGS",
+    "Attendee",
     "ChecklistItem",
     "ChecklistSection",
     "ChecklistVariant",
@@ -59,16 +70,20 @@ __all__ = [
     "CycleInfo",
     "DomainError",
     "GroupSpec",
+    "Guard",
     "Leg",
+    "MeetingInfo",
     "NotFound",
     "OrgModel",
     "PersonalDataError",
     "ProposalRoute",
+    "Subject",
     "TenantInfo",
     "TenantShape",
     "Theme",
     "TransitionRule",
     "enqueue",
     "hookimpl",
+    "meeting_of",
     "session",
 ]

@@ -6,13 +6,14 @@ import json
 
 from flask import Flask, Response, make_response
 from flask_smorest import Api
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from core.api import input_guard
+from core.api import input_guard, stale
 from core.api.conflicts import conflict_or_raise
 from core.api.fields import IdConverter, id_parameter_schema
-from core.errors import DomainError, flatten_messages
+from core.errors import STALE_MESSAGE, DomainError, flatten_messages
 
 API_PREFIX = "/api/v1"
 
@@ -27,7 +28,7 @@ DEFAULT_MESSAGES = {
     404: "Hittades inte.",
     405: "Metoden är inte tillåten här; se Allow.",
     409: "Krockar med hur det ser ut nu.",
-    412: "Någon annan har ändrat detta sedan du hämtade det (If-Match stämmer inte). Hämta det igen.",
+    412: STALE_MESSAGE,
     413: "Begäran är för stor.",
     415: "Innehållstypen stöds inte; skicka application/json.",
     428: "If-Match saknas: hämta objektet och skicka dess ETag.",
@@ -105,6 +106,8 @@ def init_api(app: Flask) -> EstApi:
     api = EstApi(app)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(IntegrityError, conflict_or_raise)
+    app.register_error_handler(StaleDataError, stale.stale)
+    app.register_error_handler(OperationalError, stale.busy_or_raise)
     api.register_converter(IdConverter, id_parameter_schema)
     for code, description in (
         (401, "Not authenticated"),

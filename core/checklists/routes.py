@@ -89,7 +89,7 @@ def publish(version_id: int):
     changes. Send ``If-Match`` with the draft's ETag."""
     db = current_session()
     blp.check_etag(service.get(db, version_id), VersionSchema)
-    version = service.publish(db, version_id)
+    version = service.publish(db, g.tenant, version_id, current_actor())
     db.commit()
     return version
 

@@ -7,11 +7,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.accounts.actor import Actor
 from core.checklists import content as checklist_content
 from core.checklists.models import ChecklistVersion
 from core.db import utcnow
 from core.domain import ChecklistVariant
 from core.errors import Conflict, NotFound
+from core.tenants.models import Tenant
+from core.workflow import move as workflow
+from core.workflow.machines import ChecklistVersionState
+from core.workflow.versioned import claim
+
+V = ChecklistVersionState
 
 FORMER_ITEMS = {"key": "tidigare", "title": "Tidigare punkter", "answered_by": None}
 
@@ -53,15 +60,22 @@ def _next_number(session: Session) -> int:
     return (session.scalar(select(func.max(ChecklistVersion.number))) or 0) + 1
 
 
-def _publish(session: Session, version: ChecklistVersion) -> None:
-    for previous in session.scalars(select(ChecklistVersion).where(ChecklistVersion.status == "published")):
-        previous.status = "superseded"
-    session.flush()
-    version.status, version.published_at = "published", utcnow()
-    session.flush()
+def _publish(session: Session, tenant: Tenant, version: ChecklistVersion, actor: Actor | None) -> None:
+    published = session.scalars(select(ChecklistVersion).where(ChecklistVersion.status == V.PUBLISHED)).all()
+    for previous in published:
+        workflow.move(session, tenant, previous, V.SUPERSEDED, None, f"Ersatt av version {version.number}")
+    version.published_at = utcnow()
+    workflow.move(session, tenant, version, V.PUBLISHED, actor, "Publicerad")
 
 
-def ensure_for_variant(session: Session, variant: ChecklistVariant) -> None:
+def _created(session: Session, version: ChecklistVersion) -> ChecklistVersion:
+    session.add(version)
+    session.flush()
+    workflow.created(session, version, version.created_by)
+    return version
+
+
+def ensure_for_variant(session: Session, tenant: Tenant, variant: ChecklistVariant) -> None:
     """At onboarding: publish the variant's checklist as version 1, or — when the tenant switches variant — as a
     new version in which the former items are kept, retired, so that old reports and trends stay readable."""
     latest = session.scalar(select(ChecklistVersion).order_by(ChecklistVersion.number.desc()))
@@ -78,12 +92,10 @@ def ensure_for_variant(session: Session, variant: ChecklistVariant) -> None:
         ]
         if former:
             new["sections"].append({**FORMER_ITEMS, "items": former})
-    version = ChecklistVersion(
-        number=_next_number(session), status="draft", variant=variant.key, content=new, note=f"Från {variant.name}"
-    )
-    session.add(version)
-    session.flush()
-    _publish(session, version)
+    version = _created(session, ChecklistVersion(
+        number=_next_number(session), status=V.DRAFT, variant=variant.key, content=new, note=f"Från {variant.name}"
+    ))  # fmt: skip
+    _publish(session, tenant, version, None)
 
 
 def create_draft(session: Session, data: dict[str, Any], user_id: int) -> ChecklistVersion:
@@ -92,28 +104,26 @@ def create_draft(session: Session, data: dict[str, Any], user_id: int) -> Checkl
     base = current(session)
     content = data.get("content")
     content = base.content if content is None else checklist_content.validate(content, base.content)
-    draft = ChecklistVersion(
+    return _created(session, ChecklistVersion(
         number=_next_number(session),
-        status="draft",
+        status=V.DRAFT,
         variant=base.variant,
         content=content,
         note=data.get("note", ""),
         created_by=user_id,
-    )
-    session.add(draft)
-    session.flush()
-    return draft
+    ))  # fmt: skip
 
 
 def _draft(session: Session, version_id: int) -> ChecklistVersion:
     version = get(session, version_id)
-    if version.status != "draft":
+    if version.status != V.DRAFT:
         raise Conflict("Publicerade versioner ändras aldrig; skapa ett nytt utkast.")
     return version
 
 
 def update_draft(session: Session, version_id: int, data: dict[str, Any]) -> ChecklistVersion:
     draft = _draft(session, version_id)
+    claim(session, draft, "content")
     draft.content = checklist_content.validate(data["content"], current(session).content)
     if "note" in data:
         draft.note = data["note"]
@@ -121,10 +131,10 @@ def update_draft(session: Session, version_id: int, data: dict[str, Any]) -> Che
     return draft
 
 
-def publish(session: Session, version_id: int) -> ChecklistVersion:
+def publish(session: Session, tenant: Tenant, version_id: int, actor: Actor) -> ChecklistVersion:
     draft = _draft(session, version_id)
     checklist_content.validate(draft.content, current(session).content)
-    _publish(session, draft)
+    _publish(session, tenant, draft, actor)
     return draft
 
 

@@ -158,7 +158,7 @@ def publish(picture_id: int):
     service.authorize_picture(session, g.tenant, picture, current_actor(), "published", "publicera lägesbilden")
     if picture.cycle_id is not None and cycles.get(session, picture.cycle_id).state not in PUBLISHED_CYCLE:
         raise Conflict("En cykels lägesbild publiceras genom att cykeln flyttas till published.")
-    service.publish(session, picture)
+    service.publish(session, g.tenant, picture, current_actor())
     session.commit()
     return view(picture)
 

@@ -37,7 +37,7 @@ from core.cycles.models import Cycle
 from core.cycles.periods import LONG_KINDS, Span, comparison_spans, week_span
 from core.db import UTCDateTime, utcnow
 from core.domain import CompilationStep
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, DomainError, NotFound, Stale
 from core.lagesbild.models import AreaAssessment, Lagesbild
 from core.lagesbild.statistics import (
     COMPARISON_KEYS,
@@ -50,7 +50,11 @@ from core.lagesbild.statistics import (
 from core.organisation.models import Area, Organisation
 from core.reports.models import Report
 from core.tenants.models import Tenant
+from core.workflow import move as workflow
+from core.workflow.machines import LagesbildState
+from core.workflow.versioned import claim
 
+L = LagesbildState
 PRIORITY_SCALE = (1, 4)  # quarterly/tertial/annual: 4 = the most serious, ranked first
 
 
@@ -181,26 +185,36 @@ def _latest(session: Session, series: str) -> Lagesbild | None:
     return session.scalar(select(Lagesbild).where(Lagesbild.series == series).order_by(Lagesbild.version.desc()))
 
 
-def _store(session: Session, series: str, fields: dict[str, Any], statistics: dict[str, Any], user_id: int | None):
+def _store(
+    session: Session, tenant: Tenant, series: str, fields: dict[str, Any], statistics: dict[str, Any],
+    user_id: int | None,
+):  # fmt: skip
     """Put freshly compiled statistics into the series' picture: in place while unpublished, else a new version."""
     latest = _latest(session, series)
-    if latest is None or latest.status == "published":
-        picture = Lagesbild(
+    if latest is None or latest.status == L.PUBLISHED:
+        picture = _created(session, Lagesbild(
             series=series,
             version=1 if latest is None else latest.version + 1,
             supersedes_id=None if latest is None else latest.id,
             **fields,
-        )
-        session.add(picture)
+        ), user_id)  # fmt: skip
     else:
         picture = latest
-        picture.revision += 1
+        claim(session, picture, "status")
         # New numbers void an assessment made on the old ones.
         session.execute(delete(AreaAssessment).where(AreaAssessment.lagesbild_id == picture.id))
         picture.assessment = None
-    picture.statistics, picture.status = statistics, "compiled"
+    picture.statistics = statistics
     picture.compiled_by, picture.compiled_at = user_id, utcnow()
+    workflow.move(session, tenant, picture, L.COMPILED, None, "Sammanställd", by_user=user_id)
+    return picture
+
+
+def _created(session: Session, picture: Lagesbild, user_id: int | None) -> Lagesbild:
+    picture.state = Lagesbild.machine.initial
+    session.add(picture)
     session.flush()
+    workflow.created(session, picture, user_id)
     return picture
 
 
@@ -229,7 +243,7 @@ def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: Compilati
         "leg": step.leg, "area_id": scope.area_id, "cycle_id": cycle.id, "step": step.key,
         "period_start": span.start, "period_end": span.end,
     }  # fmt: skip
-    return _store(session, cycles.series(cycle, step), fields, statistics, user_id)
+    return _store(session, tenant, cycles.series(cycle, step), fields, statistics, user_id)
 
 
 def compile_long(session: Session, tenant: Tenant, kind: str, label: str, area_id: int | None, user_id: int | None):
@@ -246,7 +260,7 @@ def compile_long(session: Session, tenant: Tenant, kind: str, label: str, area_i
         "kind": kind, "label": label, "title": f"{names[kind]} {label}", "scope": scope.kind, "leg": None,
         "area_id": area_id, "cycle_id": None, "step": None, "period_start": span.start, "period_end": span.end,
     }  # fmt: skip
-    return _store(session, f"{kind}:{label}:{area_id or 'tenant'}", fields, statistics, user_id)
+    return _store(session, tenant, f"{kind}:{label}:{area_id or 'tenant'}", fields, statistics, user_id)
 
 
 def _weeklies(session: Session, span: Span) -> list[dict[str, Any]]:
@@ -286,8 +300,10 @@ def assess(session: Session, tenant: Tenant, picture: Lagesbild, assessment: dic
             errors[f"areas.{index}.level"] = [f"Ange 1–{len(labels)} ({', '.join(labels)})."]
     if errors:
         raise DomainError("Ogiltig bedömning.", errors)
-    if picture.status == "published":
-        picture = _new_version(session, picture)
+    if picture.status == L.PUBLISHED:
+        picture = _new_version(session, tenant, picture, actor)
+    else:
+        claim(session, picture, "status")
     session.execute(delete(AreaAssessment).where(AreaAssessment.lagesbild_id == picture.id))
     for entry in assessment.get("areas", []):
         session.add(AreaAssessment(
@@ -295,8 +311,8 @@ def assess(session: Session, tenant: Tenant, picture: Lagesbild, assessment: dic
             value=entry["level"], label=labels[entry["level"] - 1], period=picture.label,
             comment=entry.get("conditions", ""), assessed_by=actor.user_id,
         ))  # fmt: skip
-    picture.assessment, picture.status, picture.revision = assessment, "assessed", picture.revision + 1
-    session.flush()
+    picture.assessment = assessment
+    workflow.move(session, tenant, picture, L.ASSESSED, actor, "Bedömd")
     return picture
 
 
@@ -311,7 +327,7 @@ def authorize_picture(session: Session, tenant: Tenant, picture: Lagesbild, acto
     steps = cycles.plan(session, tenant, cycle)
     step = next((s for s in steps if s.key == picture.step), None)
     if step is None or step is cycles.final_step(steps):
-        groups = cycles.rule(tenant, cycle, state).groups
+        groups = cycles.who_may(session, tenant, cycle, state)
     else:
         groups = (step.group,) if step.group else ()
     cycles.authorize(session, actor, groups, action)
@@ -323,32 +339,37 @@ def _scale(tenant: Tenant, picture: Lagesbild) -> tuple[str, list[str]]:
     return "colour", list(tenant.assessment_scale)
 
 
-def _new_version(session: Session, picture: Lagesbild) -> Lagesbild:
-    copy = Lagesbild(
+def _new_version(session: Session, tenant: Tenant, picture: Lagesbild, actor: Actor) -> Lagesbild:
+    """A new version of a published picture (which itself never changes). One made from it already means the
+    caller's copy is stale (412); two made at once collide on the series' version number (409)."""
+    if _newer(session, picture) is not None:
+        raise Stale()
+    copy = _created(session, Lagesbild(
         **{c: getattr(picture, c) for c in ("series", "kind", "label", "title", "scope", "leg", "area_id", "cycle_id",
                                             "step", "period_start", "period_end", "statistics", "compiled_by",
                                             "compiled_at")},
         version=picture.version + 1,
         supersedes_id=picture.id,
-        status="compiled",
-    )  # fmt: skip
-    session.add(copy)
-    session.flush()
+    ), actor.user_id)  # fmt: skip
+    workflow.move(session, tenant, copy, L.COMPILED, actor, f"Ny version av version {picture.version}")
     return copy
 
 
-def publish(session: Session, picture: Lagesbild) -> Lagesbild:
-    if picture.status == "published":
-        raise Conflict("Lägesbilden är redan publicerad.")
-    if picture.status != "assessed":
-        raise Conflict("Bara en bedömd lägesbild kan publiceras.", {"status": [picture.status]})
-    newer = session.scalar(
+def _newer(session: Session, picture: Lagesbild) -> int | None:
+    return session.scalar(
         select(Lagesbild.id).where(Lagesbild.series == picture.series, Lagesbild.version > picture.version)
     )
-    if newer is not None:
+
+
+def publish(session: Session, tenant: Tenant, picture: Lagesbild, actor: Actor) -> Lagesbild:
+    if picture.status == L.PUBLISHED:
+        raise Conflict("Lägesbilden är redan publicerad.")
+    if picture.status != L.ASSESSED:
+        raise Conflict("Bara en bedömd lägesbild kan publiceras.", {"status": [picture.status]})
+    if _newer(session, picture) is not None:
         raise Conflict("Det finns en nyare version av lägesbilden.")
-    picture.status, picture.published_at, picture.revision = "published", utcnow(), picture.revision + 1
-    session.flush()
+    picture.published_at = utcnow()
+    workflow.move(session, tenant, picture, L.PUBLISHED, actor, "Publicerad")
     return picture
 
 

@@ -28,6 +28,7 @@ from core.reports.catalogue import catalogue
 from core.reports.models import Report
 from core.tenancy import insert_row
 from core.tenants.models import Tenant
+from core.workflow.versioned import claim
 
 FUTURE_TOLERANCE = timedelta(minutes=10)
 LONGEST_WINDOW = timedelta(days=31)
@@ -203,6 +204,7 @@ class ReportingContext:
 
 ReportColumns = (
     "id",
+    "revision",
     "theme",
     "positive",
     "occurred_at",
@@ -223,12 +225,14 @@ def create(context: ReportingContext, data: dict[str, Any]) -> Report:
     """Store one report (one INSERT); returns it as a transient object to render, not kept in the Session."""
     now = utcnow()
     values = {**context.values(data), "reported_by": context.actor.user_id, "source": "api", "import_key": None,
-              "created_at": now, "updated_at": now}  # fmt: skip
+              "created_at": now, "updated_at": now, "revision": 1}  # fmt: skip
     values["id"] = insert_row(context.session, Report.__table__, values)
     return filled(Report, values)
 
 
 def update(context: ReportingContext, report: Report, changes: dict[str, Any]) -> Report:
+    """Correct a report; its conditional UPDATE comes first, so a correction based on a stale read is a 412."""
+    claim(context.session, report, "updated_at")
     context.assert_open(report.period)
     current = {
         "item": report.item_key,
