@@ -231,8 +231,8 @@ def create(context: ReportingContext, data: dict[str, Any]) -> Report:
 
 
 def update(context: ReportingContext, report: Report, changes: dict[str, Any]) -> Report:
-    """Correct a report; its conditional UPDATE comes first, so a correction based on a stale read is a 412."""
-    claim(context.session, report, "updated_at")
+    """Correct a report: one conditional UPDATE, even when nothing changes, so a correction based on a stale read is
+    a 412."""
     context.assert_open(report.period)
     current = {
         "item": report.item_key,
@@ -256,5 +256,6 @@ def update(context: ReportingContext, report: Report, changes: dict[str, Any]) -
     values.pop("late")  # lateness is about when the report came in, not when it was corrected
     for column, value in values.items():
         setattr(report, column, value)
-    context.session.flush()
+    report.updated_at = utcnow()
+    claim(context.session, report, "updated_at")
     return report

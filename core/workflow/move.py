@@ -1,9 +1,10 @@
 """``move()``: the one way a stateful subject changes state.
 
-It checks that the transition is declared by the subject's state machine (409 naming the allowed states), asks the
+It claims the subject (its conditional UPDATE comes first: 412 when it changed since it was read), checks that the
+transition is declared by the subject's state machine (409 naming the allowed states), asks the
 guards — the tenant's enabled plugins through ``est_transition_guards``, plus any the caller passes — who may make
-it (403) and what it still waits for (409 naming each missing thing), applies it as a conditional UPDATE (412 when
-the subject changed since it was read), logs it and emits ``est_transitioned``.
+it (403) and what it still waits for (409 naming each missing thing), applies it, logs it and emits
+``est_transitioned``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from core.errors import Conflict, DomainError
 from core.tenants.info import tenant_info
 from core.tenants.models import Tenant
 from core.workflow import log
-from core.workflow.versioned import Stateful
+from core.workflow.versioned import Stateful, claim
 
 
 def subject_of(row: Stateful) -> Subject:
@@ -87,6 +88,7 @@ def move(
     are satisfied and before the move is applied; ``by_user``: whom the system acts for (logged when ``actor`` is
     ``None``)."""
     machine = row.machine
+    claim(session, row, row.state_column())  # first: a row read before another request moved it is a 412
     from_state = row.state
     machine.check(from_state, to_state)
     subject = subject_of(row)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import Integer
+from sqlalchemy import Integer, inspect
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -34,6 +34,12 @@ class Stateful(Versioned):
     the current one (a column, or a synonym of one)."""
 
     machine: ClassVar[StateMachine]
+
+    @classmethod
+    def state_column(cls) -> str:
+        """The attribute of the column that holds the state."""
+        synonym = inspect(cls).synonyms.get("state")
+        return synonym.name if synonym is not None else "state"
 
 
 def claim(session: Session, row: Versioned, changed: str) -> None:
