@@ -114,15 +114,17 @@ def create_draft(session: Session, data: dict[str, Any], user_id: int) -> Checkl
     ))  # fmt: skip
 
 
-def _draft(session: Session, version_id: int) -> ChecklistVersion:
-    version = get(session, version_id)
+def _draft(version: ChecklistVersion) -> ChecklistVersion:
     if version.status != V.DRAFT:
         raise Conflict("Publicerade versioner ändras aldrig; skapa ett nytt utkast.")
     return version
 
 
-def update_draft(session: Session, version_id: int, data: dict[str, Any]) -> ChecklistVersion:
-    draft = _draft(session, version_id)
+# The callers pass the version they checked ``If-Match`` against: loading it again could read a newer state.
+
+
+def update_draft(session: Session, version: ChecklistVersion, data: dict[str, Any]) -> ChecklistVersion:
+    draft = _draft(version)
     claim(session, draft, "content")
     draft.content = checklist_content.validate(data["content"], current(session).content)
     if "note" in data:
@@ -131,13 +133,13 @@ def update_draft(session: Session, version_id: int, data: dict[str, Any]) -> Che
     return draft
 
 
-def publish(session: Session, tenant: Tenant, version_id: int, actor: Actor) -> ChecklistVersion:
-    draft = _draft(session, version_id)
+def publish(session: Session, tenant: Tenant, version: ChecklistVersion, actor: Actor) -> ChecklistVersion:
+    draft = _draft(version)
     checklist_content.validate(draft.content, current(session).content)
     _publish(session, tenant, draft, actor)
     return draft
 
 
-def discard(session: Session, version_id: int) -> None:
-    session.delete(_draft(session, version_id))
+def discard(session: Session, version: ChecklistVersion) -> None:
+    session.delete(_draft(version))
     session.flush()

@@ -21,6 +21,8 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
+TENANT_TABLES = ("transitions",)
+DROPPED_TENANT_TABLES = ("cycle_transitions",)
 NEW_REVISIONS = ("checklist_versions", "reports")
 OLD_REVISIONS = ("cycles", "lagesbilder", "proposals")
 LOG_COLUMNS = "tenant_id, from_state, to_state, by_user, at, note"
