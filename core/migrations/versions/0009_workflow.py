@@ -71,21 +71,20 @@ def upgrade() -> None:
     )
     disable_tenant_rls("cycle_transitions")
     op.drop_table("cycle_transitions")
+    # Plain ALTERs, no batch: SQLite's batch mode copies a table, which would drop the triggers of migration 0005.
     for table in NEW_REVISIONS:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column("revision", sa.Integer(), nullable=False, server_default="1"))
-    for table in OLD_REVISIONS:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column("revision", existing_type=sa.Integer(), server_default="1")
+        op.add_column(table, sa.Column("revision", sa.Integer(), nullable=False, server_default="1"))
+    if postgresql:  # SQLite cannot change a column's default in place; there only the ORM inserts these rows
+        for table in OLD_REVISIONS:
+            op.alter_column(table, "revision", existing_type=sa.Integer(), server_default="1")
 
 
 def downgrade() -> None:
-    for table in OLD_REVISIONS:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column("revision", existing_type=sa.Integer(), server_default=None)
+    if op.get_bind().dialect.name == "postgresql":
+        for table in OLD_REVISIONS:
+            op.alter_column(table, "revision", existing_type=sa.Integer(), server_default=None)
     for table in NEW_REVISIONS:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("revision")
+        op.drop_column(table, "revision")
     op.create_table(
         "cycle_transitions",
         sa.Column("id", sa.Integer(), nullable=False),
