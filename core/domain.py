@@ -232,13 +232,16 @@ class CompilationStep:
     compiler_leg: bool = False
     after: tuple[str, ...] = ()
     rollup: bool = False
-    meeting: bool = False
+    meeting: bool = False  # deprecated: a guard (est_transition_guards) says a meeting record is missing
 
 
 @dataclass(frozen=True)
 class TransitionRule:
     """Who may move a cycle into a state: members of ``groups`` (by key; empty: any coordinator), plus tenant
-    admins. ``needs_risk_value`` makes the transition wait for the meeting's risk value (Växjö)."""
+    admins. ``needs_risk_value`` makes the transition wait for the meeting's risk value (Växjö).
+
+    Deprecated, with the ``est_transition_rule`` hook that returns it: answer ``est_transition_guards`` with a
+    :class:`Guard` instead. Both keep working, with a ``DeprecationWarning``, for one release."""
 
     groups: tuple[str, ...] = ()
     needs_risk_value: bool = False
@@ -252,3 +255,56 @@ class ProposalRoute:
     kind: str
     group: str | None = None
     department_required: bool = False
+
+
+# --- the workflow, as guards and lifecycle hooks see it ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A stateful object as guards and lifecycle hooks see it.
+
+    ``kind`` is ``"cycle"``, ``"lagesbild"``, ``"checklist_version"`` or ``"proposal"``; ``state`` is its state as
+    it is now (before the move, for a guard; after it, for ``est_transitioned``). ``cycle_id`` is the cycle it
+    belongs to (a cycle's own id; ``None`` when it belongs to none) and ``step`` the cycle step of a lägesbild.
+    """
+
+    kind: str
+    id: int
+    state: str
+    cycle_id: int | None = None
+    step: str | None = None
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A guard's answer about one transition.
+
+    ``groups``: who may make it — members of these groups (by key), plus tenant admins; empty: anyone the
+    endpoint admits. ``missing``: what the transition still waits for, field → a Swedish message such as
+    ``{"meeting": "mötesprotokoll saknas"}``; empty: nothing. Every guard must be satisfied.
+    """
+
+    groups: tuple[str, ...] = ()
+    missing: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Who took part in a meeting: an organisation (its key, or a guest's name) and a function, never a person."""
+
+    organisation: str
+    function: str
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    """The record of the meeting where a cycle's picture was produced, as guards see it. ``risk_value`` is the
+    risk value the meeting gave one area (Växjö), or ``None``."""
+
+    held_at: datetime
+    form: str
+    attendees: tuple[Attendee, ...]
+    guests: tuple[Attendee, ...]
+    notes: str
+    risk_value: int | None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core import error_codes
+from core.i18n import N_, _
 
 
 class DomainError(Exception):
@@ -31,6 +32,19 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+# The 412 message id (translated where it is written out).
+STALE_MESSAGE = N_("Somebody else has changed this since you read it (If-Match does not match). Read it again.")
+
+
+class Stale(DomainError):
+    """The object changed after the caller read it: what a stale ``If-Match`` is (412)."""
+
+    status = 412
+
+    def __init__(self) -> None:
+        super().__init__(_(STALE_MESSAGE), code="etag.stale")
 
 
 class PersonalDataError(DomainError):

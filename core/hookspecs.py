@@ -28,10 +28,12 @@ if TYPE_CHECKING:
         ChecklistVariant,
         CompilationStep,
         CycleInfo,
+        Guard,
         LagesbildInfo,
         OrgModel,
         ProposalRoute,
         ReportInfo,
+        Subject,
         TenantInfo,
         TransitionRule,
     )
@@ -127,10 +129,11 @@ def est_compilation_plan(tenant: TenantInfo, cycle: CycleInfo, areas: list[str])
 
 @hookspec(firstresult=True)
 def est_transition_rule(tenant: TenantInfo, cycle: CycleInfo, to_state: str) -> TransitionRule | None:
-    """Who may move the cycle into ``to_state``, and what else it waits for.
+    """Deprecated: implement ``est_transition_guards`` instead. Who may move the cycle into ``to_state``, and
+    whether it waits for the meeting's risk value.
 
-    Called on every transition request. First result wins; ``None`` from every plugin means coordinators and
-    admins. The core always checks the state order and that the compilation plan is done before ``assessed``.
+    Called on every cycle transition request, with a ``DeprecationWarning`` when a plugin implements it; kept for
+    one release. First result wins; its answer counts as one more guard.
     """
 
 
@@ -148,4 +151,32 @@ def est_cycle_transitioned(tenant: TenantInfo, cycle: CycleInfo, from_state: str
     """Called after a cycle moved from ``from_state`` to ``to_state``, inside the transaction.
 
     All implementations are called; an exception undoes the transition.
+    """
+
+
+# --- the workflow: every stateful subject (only plugins enabled for the tenant) ----------------------
+
+
+@hookspec
+def est_transition_guards(tenant: TenantInfo, subject: Subject, to_state: str) -> Guard | list[Guard] | None:
+    """Who may move ``subject`` into ``to_state``, and what the move still waits for.
+
+    Called by ``move()`` for every transition of every stateful subject — a cycle, a lägesbild, a checklist
+    version, a proposal (``subject.kind``) — after the core checked that the transition is declared and before it
+    is applied. All results are collected: answer ``None`` when the plugin has no say, or a ``Guard`` (or a list
+    of them). Every guard must be satisfied: a caller outside a guard's ``groups`` (tenant admins always pass) is
+    refused with 403, and anything in a guard's ``missing`` refuses the move with 409, naming each field and the
+    plugin's (Swedish) message, e.g. ``Guard(groups=("operativ_grupp",), missing={"meeting": "mötesprotokoll
+    saknas"})``. A guard reads what it needs through ``core.plugin_api`` (``session()``, ``meeting_of()``); it
+    must not write. The core's own rules (the state order, a compiled plan before ``assessed``) always hold.
+    """
+
+
+@hookspec
+def est_transitioned(tenant: TenantInfo, subject: Subject, from_state: str, to_state: str) -> None:
+    """Called after any stateful subject moved from ``from_state`` to ``to_state`` (``subject.state`` is the new
+    state), inside the transaction, after the move was logged.
+
+    All implementations are called; an exception undoes the transition. For a cycle, ``est_cycle_transitioned``
+    is called too.
     """

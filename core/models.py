@@ -2,7 +2,7 @@
 
 from core.accounts.models import ApiToken, Invitation, Membership, User
 from core.checklists.models import ChecklistVersion
-from core.cycles.models import Cycle, CycleTransition, Meeting
+from core.cycles.models import Cycle, Meeting
 from core.db import Base
 from core.distribution.models import DistributionList, DistributionRecipient
 from core.jobs.models import Job
@@ -12,6 +12,7 @@ from core.organisation.models import Area, Group, GroupMember, GroupOrganisation
 from core.proposals.models import Proposal
 from core.reports.models import Report, ReportImport
 from core.tenants.models import Tenant
+from core.workflow.log import Transition
 
 __all__ = [
     "ApiToken",
@@ -20,7 +21,6 @@ __all__ = [
     "Base",
     "ChecklistVersion",
     "Cycle",
-    "CycleTransition",
     "DistributionList",
     "DistributionRecipient",
     "Group",
@@ -39,5 +39,6 @@ __all__ = [
     "ReportImport",
     "ReporterFunction",
     "Tenant",
+    "Transition",
     "User",
 ]

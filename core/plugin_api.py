@@ -17,6 +17,14 @@ states, for as long as the major version stays the same:
 
 1.0 is the surface as first published; 1.1 adds the lifecycle hooks ``est_report_submitted``,
 ``est_lagesbild_compiled`` and ``est_lagesbild_published`` with ``ReportInfo`` and ``LagesbildInfo``.
+
+1.2 adds ``est_transition_guards`` and ``est_transitioned`` with ``Guard``, ``Subject``, ``MeetingInfo`` and
+``meeting_of()``.
+
+Deprecated, working with a ``DeprecationWarning`` for one release: the hook ``est_transition_rule`` with
+``TransitionRule`` (its ``groups`` and ``needs_risk_value``), and ``CompilationStep.meeting``. Answer
+``est_transition_guards`` with a ``Guard`` instead: ``groups`` for who may move the subject, ``missing`` for
+what it waits for (``meeting_of()`` tells whether a cycle's meeting was recorded and its risk value given).
 """
 
 from __future__ import annotations
@@ -27,17 +35,21 @@ from core.domain import (
     LEG_LABELS_SV,
     THEME_LABELS_SV,
     THREE_LEGS,
+    Attendee,
     ChecklistItem,
     ChecklistSection,
     ChecklistVariant,
     CompilationStep,
     CycleInfo,
     GroupSpec,
+    Guard,
     LagesbildInfo,
     Leg,
+    MeetingInfo,
     OrgModel,
     ProposalRoute,
     ReportInfo,
+    Subject,
     TenantInfo,
     TenantShape,
     Theme,
@@ -46,8 +58,9 @@ from core.domain import (
 from core.errors import DomainError, NotFound, PersonalDataError
 from core.jobs import enqueue
 from core.tenancy import current_session as session
+from core.workflow.records import meeting_of
 
-API_VERSION = "1.1"
+API_VERSION = "1.2"
 
 hookimpl = pluggy.HookimplMarker("est")
 
@@ -57,6 +70,7 @@ __all__ = [
     "LEG_LABELS_SV",
     "THEME_LABELS_SV",
     "THREE_LEGS",
+    "Attendee",
     "ChecklistItem",
     "ChecklistSection",
     "ChecklistVariant",
@@ -64,18 +78,22 @@ __all__ = [
     "CycleInfo",
     "DomainError",
     "GroupSpec",
+    "Guard",
     "LagesbildInfo",
     "Leg",
+    "MeetingInfo",
     "NotFound",
     "OrgModel",
     "PersonalDataError",
     "ProposalRoute",
     "ReportInfo",
+    "Subject",
     "TenantInfo",
     "TenantShape",
     "Theme",
     "TransitionRule",
     "enqueue",
     "hookimpl",
+    "meeting_of",
     "session",
 ]

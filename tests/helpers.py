@@ -40,6 +40,12 @@ class Api:
     def post(self, path: str, token: str | None = None, **kwargs: Any):
         return self.request("POST", path, token, **kwargs)
 
+    def current(self, method: str, path: str, token: str, *, reader: str | None = None, **kwargs: Any):
+        """``method`` on ``path`` with ``If-Match`` set to the ETag that a GET of ``path`` answers now (by
+        ``reader``, default the same caller), as a client that read the object first sends it."""
+        etag = self.get(path, reader or token).headers["ETag"]
+        return self.request(method, path, token, headers={"If-Match": etag}, **kwargs)
+
     def token(self, email: str, password: str = PASSWORD) -> str:
         response = self.post("/api/v1/auth/tokens", json={"email": email, "password": password})
         assert response.status_code == 201, response.get_json()

@@ -105,7 +105,7 @@ def test_a_submitted_report_is_announced_once_after_commit(recording: Flask, cap
     assert f"plugin {id(FAILING)} failed in est_report_submitted" in caplog.text and "RuntimeError" in caplog.text
 
     refused = api.post(f"{t.base}/reports", reporter, json={"item": "brand", "area": t.areas["norr"]})
-    correction = api.request("PATCH", f"{t.base}/reports/{report['id']}", reporter, json={"severity": 1})
+    correction = api.current("PATCH", f"{t.base}/reports/{report['id']}", reporter, json={"severity": 1})
     assert (refused.status_code, correction.status_code) == (422, 200)
     rows = [["brand", "norr", "2024-03-13 22:00", "", "2", "Torget", "", "", "", "", "kommun", ""]]
     csv = ";".join(COLUMNS) + "\n" + "\n".join(";".join(row) for row in rows) + "\n"

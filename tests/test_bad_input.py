@@ -60,7 +60,7 @@ def test_an_integer_query_parameter_out_of_range_is_the_parameters_error(api: Ap
 @pytest.mark.parametrize("report_id", [str(2**31), "2147483650", "3000000000", str(HUGE), "9" * 5000])
 def test_an_id_beyond_the_columns_range_is_not_found(api: Api, admin: str, report_id: str) -> None:
     assert api.get(f"{REPORTS}/{report_id}", admin).status_code == 404
-    patched = api.request("PATCH", f"{REPORTS}/{report_id}", admin, json={"severity": 2})
+    patched = api.request("PATCH", f"{REPORTS}/{report_id}", admin, json={"severity": 2}, headers={"If-Match": '"x"'})
     assert patched.status_code == 404
 
 

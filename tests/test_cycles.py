@@ -17,7 +17,7 @@ W12 = "2024-03-19T12:00:00+01:00"
 
 @pytest.mark.hook("est_cycle_compiler")
 @pytest.mark.hook("est_compilation_plan")
-@pytest.mark.hook("est_transition_rule")
+@pytest.mark.hook("est_transition_guards")
 def test_model_a_legs_compile_their_own_then_the_rota_leg_compiles_the_joint_picture(api: Api) -> None:
     t = Tenant(api)
     group = ("koordinatorsgrupp",)
@@ -41,13 +41,13 @@ def test_model_a_legs_compile_their_own_then_the_rota_leg_compiles_the_joint_pic
     assert t.move(cycle["id"], "compiling", outsider).status_code == 403  # not in the koordinatorsgrupp
     assert t.move(cycle["id"], "compiling", kommun).status_code == 200
     assert t.compile(cycle["id"], "part_polis", kommun).status_code == 403  # each leg compiles its own
-    correction = api.request("PATCH", f"{t.base}/reports/1", reporters["kommun"], json={"severity": 3})
+    correction = api.current("PATCH", f"{t.base}/reports/1", reporters["kommun"], json={"severity": 3})
     assert correction.status_code == 200  # still open: nothing compiled yet
     assert t.compile(cycle["id"], "gemensam", polis).status_code == 409  # the parts come first
     parts = [t.compiled(cycle["id"], f"part_{leg}", token)
              for leg, token in (("kommun", kommun), ("polis", polis), ("fastighetsforetag", bostader))]  # fmt: skip
     assert [p["statistics"]["total"] for p in parts] == [1, 2, 3]
-    locked = api.request("PATCH", f"{t.base}/reports/1", reporters["kommun"], json={"severity": 1})
+    locked = api.current("PATCH", f"{t.base}/reports/1", reporters["kommun"], json={"severity": 1})
     assert locked.status_code == 409  # compiled: the report is now part of a picture
     assert t.compile(cycle["id"], "gemensam", kommun).status_code == 403  # this period polis compiles
     joint = t.compiled(cycle["id"], "gemensam", polis)
@@ -56,7 +56,7 @@ def test_model_a_legs_compile_their_own_then_the_rota_leg_compiles_the_joint_pic
     assert t.move(cycle["id"], "assessed", polis).status_code == 409  # not assessed yet
     assert t.assess(joint["id"], {"centrum": 2, "norr": 1}, polis).status_code == 200
     assert t.move(cycle["id"], "assessed", polis).status_code == 200
-    late_edit = api.request("PATCH", f"{t.base}/reports/1", reporters["kommun"], json={"severity": 1})
+    late_edit = api.current("PATCH", f"{t.base}/reports/1", reporters["kommun"], json={"severity": 1})
     assert late_edit.status_code == 409  # compiled: the reporters' reports are now part of the picture
     late = t.report(reporters["kommun"], area="norr", at="2024-03-15T23:00:00+01:00")
     assert late["late"] is True  # a new report after the deadline is still accepted, marked late
@@ -139,14 +139,16 @@ def test_model_c_produces_the_picture_at_the_meeting_and_keeps_a_risk_series(api
         assert t.move(cycle["id"], "compiling", group).status_code == 200
         picture = t.compiled(cycle["id"], "motet", group)
         assert t.assess(picture["id"], {"norr": 3}, group).status_code == 200
-        assert t.move(cycle["id"], "assessed", group).get_json()["errors"] == {"meeting": ["Saknas."]}
+        refused = t.move(cycle["id"], "assessed", group)
+        assert refused.status_code == 409  # model C's guards: everything missing is named
+        assert refused.get_json()["errors"] == {"meeting": ["mötesprotokoll saknas"], "risk": ["riskvärde saknas"]}
         meeting = {"held_at": f"2024-03-{19 + 7 * week}T09:00:00+01:00", "form": "phone",
                    "attendees": [{"organisation": "polis", "function": "Kommunpolis"},
                                  {"organisation": "kommun", "function": "Fältgrupp"}],
                    "guests": [{"organisation": "Skolan", "function": "Rektor"}]}  # fmt: skip
         url = f"{t.base}/cycles/{cycle['id']}/meeting"
         assert api.request("PUT", url, group, json=meeting).status_code == 200
-        assert t.move(cycle["id"], "assessed", group).get_json()["errors"] == {"risk": ["Saknas."]}
+        assert t.move(cycle["id"], "assessed", group).get_json()["errors"] == {"risk": ["riskvärde saknas"]}
         too_high = {**meeting, "risk": {"area": t.areas["norr"], "value": 11}}
         assert api.request("PUT", url, group, json=too_high).status_code == 422
         risk = {**meeting, "risk": {"area": t.areas["norr"], "value": 4 + week, "comment": "Oro efter skjutning"}}
@@ -167,6 +169,7 @@ def test_model_c_produces_the_picture_at_the_meeting_and_keeps_a_risk_series(api
 
 
 @pytest.mark.hook("est_cycle_transitioned")
+@pytest.mark.hook("est_transition_rule")
 def test_a_third_party_org_model_changes_the_decisions_without_touching_core(settings) -> None:
     # Jobs run in-process here: the plugin is registered in this app only, not in a separate worker.
     app = create_app(replace(settings, redis_url=""), extra_plugins=[org_model_e])

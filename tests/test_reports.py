@@ -168,9 +168,9 @@ def test_reporters_see_and_edit_only_their_own(api: Api) -> None:
     assert api.get("/api/v1/tenants/alfa/reports", coordinator).get_json()["total"] == 2
     assert api.get(f"/api/v1/tenants/alfa/reports/{mine['id']}", two).status_code == 404
     url = f"/api/v1/tenants/alfa/reports/{mine['id']}"
-    assert api.request("PATCH", url, two, json={"severity": 1}).status_code == 404
-    edited = api.request("PATCH", url, one, json={"severity": 1, "comment": "Rättad"})
+    assert api.current("PATCH", url, two, reader=one, json={"severity": 1}).status_code == 404
+    edited = api.current("PATCH", url, one, json={"severity": 1, "comment": "Rättad"})
     assert edited.status_code == 200 and edited.get_json()["severity"] == 1
-    assert api.request("PATCH", url, coordinator, json={"severity": 2}).status_code == 200
+    assert api.current("PATCH", url, coordinator, json={"severity": 2}).status_code == 200
     filtered = api.get("/api/v1/tenants/alfa/reports?theme=skadegorelse&min_severity=2", coordinator).get_json()
     assert filtered["total"] == 2

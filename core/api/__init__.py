@@ -5,14 +5,15 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import Flask, Response, make_response
 from flask_smorest import Api
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from core import error_codes
-from core.api import input_guard
+from core.api import input_guard, stale
 from core.api.conflicts import conflict_or_raise
 from core.api.fields import IdConverter, id_parameter_schema
-from core.errors import DomainError, flatten_messages
+from core.errors import STALE_MESSAGE, DomainError, flatten_messages
 from core.i18n import N_, _
 
 API_PREFIX = "/api/v1"
@@ -28,7 +29,7 @@ DEFAULT_MESSAGES = {
     404: N_("Not found."),
     405: N_("The method is not allowed here; see Allow."),
     409: N_("Conflicts with the current state."),
-    412: N_("Somebody else has changed this since you read it (If-Match does not match). Read it again."),
+    412: STALE_MESSAGE,
     413: N_("The request is too large."),
     415: N_("The content type is not supported; send application/json."),
     428: N_("If-Match is missing: read the object and send its ETag."),
@@ -125,6 +126,8 @@ def init_api(app: Flask) -> EstApi:
     api = EstApi(app)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(IntegrityError, conflict_or_raise)
+    app.register_error_handler(StaleDataError, stale.stale)
+    app.register_error_handler(OperationalError, stale.busy_or_raise)
     api.register_converter(IdConverter, id_parameter_schema)
     for code, description in (
         (401, "Not authenticated"),

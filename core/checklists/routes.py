@@ -74,8 +74,9 @@ def update_draft(data: dict, version_id: int):
     """Replace a draft's content: add, reword, reorder, move, re-theme or retire items, add sections, set who
     answers a section. Send ``If-Match`` with the ETag you read; a stale one is refused (412)."""
     db = current_session()
-    blp.check_etag(service.get(db, version_id), VersionSchema)
-    draft = service.update_draft(db, version_id, data)
+    draft = service.get(db, version_id)
+    blp.check_etag(draft, VersionSchema)
+    draft = service.update_draft(db, draft, data)
     db.commit()
     return draft
 
@@ -88,8 +89,9 @@ def publish(version_id: int):
     """Publish a draft: it becomes the checklist new reports use; the previous version is superseded and never
     changes. Send ``If-Match`` with the draft's ETag."""
     db = current_session()
-    blp.check_etag(service.get(db, version_id), VersionSchema)
-    version = service.publish(db, version_id)
+    version = service.get(db, version_id)
+    blp.check_etag(version, VersionSchema)
+    version = service.publish(db, g.tenant, version, current_actor())
     db.commit()
     return version
 
@@ -101,6 +103,7 @@ def publish(version_id: int):
 def discard(version_id: int):
     """Discard a draft (published versions are never deleted)."""
     db = current_session()
-    blp.check_etag(service.get(db, version_id), VersionSchema)
-    service.discard(db, version_id)
+    version = service.get(db, version_id)
+    blp.check_etag(version, VersionSchema)
+    service.discard(db, version)
     db.commit()

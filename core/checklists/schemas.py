@@ -12,6 +12,7 @@ from core.privacy import FreeText
 class VersionSchema(ma.Schema):
     id = Integer(dump_only=True)
     number = Integer(dump_only=True)
+    revision = Integer(dump_only=True, metadata={"description": "counts the changes; the ETag guards them"})
     status = ma.fields.String(dump_only=True, metadata={"description": "draft | published | superseded"})
     variant = ma.fields.String(dump_only=True)
     note = ma.fields.String(dump_only=True)

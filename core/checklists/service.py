@@ -7,12 +7,19 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.accounts.actor import Actor
 from core.checklists import content as checklist_content
 from core.checklists.models import ChecklistVersion
 from core.db import utcnow
 from core.domain import ChecklistVariant
 from core.errors import Conflict, NotFound
 from core.i18n import N_, _, tenant_text
+from core.tenants.models import Tenant
+from core.workflow import move as workflow
+from core.workflow.machines import ChecklistVersionState
+from core.workflow.versioned import claim
+
+V = ChecklistVersionState
 
 FORMER_ITEMS = {"key": "tidigare", "title": "Tidigare punkter", "answered_by": None}
 FROM_VARIANT = N_("From {variant}")  # a new draft's note, stored in the tenant's language
@@ -55,15 +62,22 @@ def _next_number(session: Session) -> int:
     return (session.scalar(select(func.max(ChecklistVersion.number))) or 0) + 1
 
 
-def _publish(session: Session, version: ChecklistVersion) -> None:
-    for previous in session.scalars(select(ChecklistVersion).where(ChecklistVersion.status == "published")):
-        previous.status = "superseded"
-    session.flush()
-    version.status, version.published_at = "published", utcnow()
-    session.flush()
+def _publish(session: Session, tenant: Tenant, version: ChecklistVersion, actor: Actor | None) -> None:
+    published = session.scalars(select(ChecklistVersion).where(ChecklistVersion.status == V.PUBLISHED)).all()
+    for previous in published:
+        workflow.move(session, tenant, previous, V.SUPERSEDED, None, f"Ersatt av version {version.number}")
+    version.published_at = utcnow()
+    workflow.move(session, tenant, version, V.PUBLISHED, actor, "Publicerad")
 
 
-def ensure_for_variant(session: Session, variant: ChecklistVariant) -> None:
+def _created(session: Session, version: ChecklistVersion) -> ChecklistVersion:
+    session.add(version)
+    session.flush()
+    workflow.created(session, version, version.created_by)
+    return version
+
+
+def ensure_for_variant(session: Session, tenant: Tenant, variant: ChecklistVariant) -> None:
     """At onboarding: publish the variant's checklist as version 1, or — when the tenant switches variant — as a
     new version in which the former items are kept, retired, so that old reports and trends stay readable."""
     latest = session.scalar(select(ChecklistVersion).order_by(ChecklistVersion.number.desc()))
@@ -80,16 +94,11 @@ def ensure_for_variant(session: Session, variant: ChecklistVariant) -> None:
         ]
         if former:
             new["sections"].append({**FORMER_ITEMS, "items": former})
-    version = ChecklistVersion(
-        number=_next_number(session),
-        status="draft",
-        variant=variant.key,
-        content=new,
+    version = _created(session, ChecklistVersion(
+        number=_next_number(session), status=V.DRAFT, variant=variant.key, content=new,
         note=tenant_text(FROM_VARIANT, variant=variant.name),
-    )
-    session.add(version)
-    session.flush()
-    _publish(session, version)
+    ))  # fmt: skip
+    _publish(session, tenant, version, None)
 
 
 def create_draft(session: Session, data: dict[str, Any], user_id: int) -> ChecklistVersion:
@@ -98,28 +107,28 @@ def create_draft(session: Session, data: dict[str, Any], user_id: int) -> Checkl
     base = current(session)
     content = data.get("content")
     content = base.content if content is None else checklist_content.validate(content, base.content)
-    draft = ChecklistVersion(
+    return _created(session, ChecklistVersion(
         number=_next_number(session),
-        status="draft",
+        status=V.DRAFT,
         variant=base.variant,
         content=content,
         note=data.get("note", ""),
         created_by=user_id,
-    )
-    session.add(draft)
-    session.flush()
-    return draft
+    ))  # fmt: skip
 
 
-def _draft(session: Session, version_id: int) -> ChecklistVersion:
-    version = get(session, version_id)
-    if version.status != "draft":
+def _draft(version: ChecklistVersion) -> ChecklistVersion:
+    if version.status != V.DRAFT:
         raise Conflict(_("Published versions never change; create a new draft."), code="checklist.published_immutable")
     return version
 
 
-def update_draft(session: Session, version_id: int, data: dict[str, Any]) -> ChecklistVersion:
-    draft = _draft(session, version_id)
+# The callers pass the version they checked ``If-Match`` against: loading it again could read a newer state.
+
+
+def update_draft(session: Session, version: ChecklistVersion, data: dict[str, Any]) -> ChecklistVersion:
+    draft = _draft(version)
+    claim(session, draft, "content")
     draft.content = checklist_content.validate(data["content"], current(session).content)
     if "note" in data:
         draft.note = data["note"]
@@ -127,13 +136,13 @@ def update_draft(session: Session, version_id: int, data: dict[str, Any]) -> Che
     return draft
 
 
-def publish(session: Session, version_id: int) -> ChecklistVersion:
-    draft = _draft(session, version_id)
+def publish(session: Session, tenant: Tenant, version: ChecklistVersion, actor: Actor) -> ChecklistVersion:
+    draft = _draft(version)
     checklist_content.validate(draft.content, current(session).content)
-    _publish(session, draft)
+    _publish(session, tenant, draft, actor)
     return draft
 
 
-def discard(session: Session, version_id: int) -> None:
-    session.delete(_draft(session, version_id))
+def discard(session: Session, version: ChecklistVersion) -> None:
+    session.delete(_draft(version))
     session.flush()

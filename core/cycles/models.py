@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -11,22 +10,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.db import Base, UTCDateTime, utcnow
 from core.tenancy import TenantScoped
 from core.tenancy_keys import tenant_fk, tenant_unique_id
-
-
-class CycleState(StrEnum):
-    COLLECTING = "collecting"
-    COMPILING = "compiling"
-    ASSESSED = "assessed"
-    PUBLISHED = "published"
-    CLOSED = "closed"
-
+from core.workflow.machines import CYCLE, CycleState
+from core.workflow.versioned import Stateful
 
 # A period's reports can be corrected while it collects, and while it compiles until a first picture of it is
 # compiled; after that they are part of a picture. (New, late reports are always accepted.)
 OPEN_FOR_EDITS = frozenset({CycleState.COLLECTING, CycleState.COMPILING})
 
 
-class Cycle(TenantScoped, Base):
+class Cycle(TenantScoped, Stateful, Base):
+    machine = CYCLE
     __tablename__ = "cycles"
     __table_args__ = (tenant_unique_id(), UniqueConstraint("tenant_id", "period"))
 
@@ -38,24 +31,8 @@ class Cycle(TenantScoped, Base):
     state: Mapped[str] = mapped_column(String(20), default=CycleState.COLLECTING.value)
     # Model A: the leg that compiles the joint picture this period (rotating).
     compiler_leg: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-
-class CycleTransition(TenantScoped, Base):
-    """The log of a cycle: who moved it from which state to which, and when."""
-
-    __tablename__ = "cycle_transitions"
-    __table_args__ = (tenant_unique_id(), tenant_fk("cycle_id", "cycles", ondelete="CASCADE"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(Integer)
-    from_state: Mapped[str | None] = mapped_column(String(20), nullable=True)
-    to_state: Mapped[str] = mapped_column(String(20))
-    by_user: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    note: Mapped[str] = mapped_column(String(500), default="")
 
 
 class Meeting(TenantScoped, Base):

@@ -15,7 +15,7 @@ from core.api.fields import PeriodLabel
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.cycles import service
-from core.cycles.models import Cycle, CycleState, CycleTransition, Meeting
+from core.cycles.models import Cycle, CycleState, Meeting
 from core.cycles.schemas import (
     CoverageSchema,
     CycleSchema,
@@ -28,6 +28,7 @@ from core.db import utcnow
 from core.errors import NotFound
 from core.i18n import _
 from core.tenancy import current_session
+from core.workflow import log
 
 blp = tenant_blueprint("cycles", "cycles", "The reporting cycle per period, as the org model runs it")
 
@@ -45,7 +46,7 @@ def view(cycle: Cycle) -> dict[str, Any]:
          "status": pictures[step.key].status if step.key in pictures else "not_started"}
         for step in service.plan(session, g.tenant, cycle)
     ]  # fmt: skip
-    return {**vars(cycle), "allowed": list(service.ALLOWED[CycleState(cycle.state)]), "plan": plan}
+    return {**vars(cycle), "allowed": list(cycle.machine.allowed(cycle.state)), "plan": plan}
 
 
 @blp.route("", methods=["GET"])
@@ -110,9 +111,7 @@ def transition_log(cycle_id: int):
     """Who moved the cycle, from which state to which, and when."""
     db = current_session()
     cycle = service.get(db, cycle_id)
-    return db.scalars(
-        select(CycleTransition).where(CycleTransition.cycle_id == cycle.id).order_by(CycleTransition.id)
-    ).all()
+    return log.history(db, cycle.machine.kind, cycle.id)
 
 
 @blp.route("/<int:cycle_id>/coverage", methods=["GET"])

@@ -6,6 +6,8 @@ pictures, who may move the cycle on, and what else a transition waits for.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,8 +18,8 @@ from sqlalchemy.orm import Session
 from core.accounts.actor import Actor
 from core.accounts.models import Membership, Role
 from core.cycles import periods
-from core.cycles.models import Cycle, CycleState, CycleTransition, Meeting
-from core.domain import CompilationStep, CycleInfo, TransitionRule
+from core.cycles.models import Cycle, CycleState, Meeting
+from core.domain import CompilationStep, CycleInfo, Guard
 from core.errors import Conflict, DomainError, NotFound
 from core.i18n import N_, _
 from core.lagesbild.models import AreaAssessment, Lagesbild
@@ -27,15 +29,11 @@ from core.registry.manager import EstPluginManager
 from core.reports.models import Report
 from core.tenants.info import tenant_info
 from core.tenants.models import Tenant
+from core.workflow import move as workflow
 
 S = CycleState
-ALLOWED: dict[str, tuple[str, ...]] = {
-    S.COLLECTING: (S.COMPILING,),
-    S.COMPILING: (S.ASSESSED,),
-    S.ASSESSED: (S.PUBLISHED, S.COMPILING),
-    S.PUBLISHED: (S.CLOSED,),
-    S.CLOSED: (),
-}
+MEETING_MISSING = "mötesprotokoll saknas"
+RISK_MISSING = "riskvärde saknas"
 COMPILED = frozenset({"compiled", "assessed", "published"})
 REMINDER_WINDOW = timedelta(hours=24)
 
@@ -57,12 +55,6 @@ def get(session: Session, cycle_id: int) -> Cycle:
     return cycle
 
 
-def _log(session: Session, cycle: Cycle, from_state: str | None, to_state: str, user_id: int | None, note: str) -> None:
-    session.add(
-        CycleTransition(cycle_id=cycle.id, from_state=from_state, to_state=to_state, by_user=user_id, note=note)
-    )
-
-
 def ensure(session: Session, tenant: Tenant, moment: datetime) -> tuple[Cycle, bool]:
     """The cycle of the period containing ``moment``, created (collecting, with its deadline and rota) if new."""
     period = periods.period_of(moment, tenant.cadence)
@@ -81,7 +73,7 @@ def ensure(session: Session, tenant: Tenant, moment: datetime) -> tuple[Cycle, b
     cycle.compiler_leg = plugins().for_tenant(tenant_info(tenant), "est_cycle_compiler")(
         tenant=tenant_info(tenant), cycle=info(cycle)
     )
-    _log(session, cycle, None, S.COLLECTING.value, None, "Skapad")
+    workflow.created(session, cycle, None, "Skapad")
     session.flush()
     return cycle, True
 
@@ -128,11 +120,37 @@ def final_step(steps: list[CompilationStep]) -> CompilationStep:
     return steps[-1]
 
 
-def rule(tenant: Tenant, cycle: Cycle, to_state: str) -> TransitionRule:
-    answer = plugins().for_tenant(tenant_info(tenant), "est_transition_rule")(
-        tenant=tenant_info(tenant), cycle=info(cycle), to_state=to_state
-    )
-    return answer or TransitionRule()
+def deprecated_guards(session: Session, tenant: Tenant, cycle: Cycle, to_state: str) -> list[Guard]:
+    """The answers of the deprecated ``est_transition_rule`` hook and ``CompilationStep.meeting`` flag, as guards
+    (each with a ``DeprecationWarning``; they go after one release)."""
+    answers: list[Guard] = []
+    caller = plugins().for_tenant(tenant_info(tenant), "est_transition_rule")
+    if caller.get_hookimpls():
+        names = ", ".join(sorted({impl.plugin_name for impl in caller.get_hookimpls()}))
+        warnings.warn(f"est_transition_rule ({names}) is deprecated: implement est_transition_guards",
+                      DeprecationWarning, stacklevel=2)  # fmt: skip
+        rule = caller(tenant=tenant_info(tenant), cycle=info(cycle), to_state=to_state)
+        if rule is not None:
+            risk_missing = rule.needs_risk_value and to_state == S.ASSESSED and not _risk_given(session, cycle)
+            answers.append(Guard(groups=rule.groups, missing={"risk": RISK_MISSING} if risk_missing else {}))
+    if to_state == S.ASSESSED and any(step.meeting for step in plan(session, tenant, cycle)):
+        warnings.warn("CompilationStep.meeting is deprecated: a guard (est_transition_guards) says what is missing",
+                      DeprecationWarning, stacklevel=2)  # fmt: skip
+        if session.scalar(select(Meeting.id).where(Meeting.cycle_id == cycle.id)) is None:
+            answers.append(Guard(missing={"meeting": MEETING_MISSING}))
+    return answers
+
+
+def _risk_given(session: Session, cycle: Cycle) -> bool:
+    risk = select(AreaAssessment.id).where(AreaAssessment.cycle_id == cycle.id, AreaAssessment.scale == "risk")
+    return session.scalar(risk) is not None
+
+
+def who_may(session: Session, tenant: Tenant, cycle: Cycle, to_state: str) -> tuple[str, ...]:
+    """The groups the guards name for moving the cycle into ``to_state`` (empty: any coordinator)."""
+    answers = [*workflow.guards(tenant, workflow.subject_of(cycle), to_state),
+               *deprecated_guards(session, tenant, cycle, to_state)]  # fmt: skip
+    return tuple(dict.fromkeys(group for guard in answers for group in guard.groups))
 
 
 def authorize(session: Session, actor: Actor, groups: tuple[str, ...], action: str) -> None:
@@ -147,37 +165,36 @@ def authorize(session: Session, actor: Actor, groups: tuple[str, ...], action: s
 
 
 def transition(session: Session, tenant: Tenant, cycle: Cycle, to_state: str, actor: Actor, note: str = "") -> Cycle:
-    allowed = ALLOWED[CycleState(cycle.state)]
-    if to_state not in allowed:
-        names = ", ".join(allowed) or _("none")
-        raise Conflict(
-            _("The cycle is {state}; from here it goes to: {names}.", state=cycle.state, names=names),
-            {"to": [_("Allowed states: {names}.", names=names)], "allowed": list(allowed)},
-            code="cycle.transition_not_allowed",
-        )
-    transition_rule = rule(tenant, cycle, to_state)
-    authorize(session, actor, transition_rule.groups, _("move the cycle to {state}", state=to_state))
-    steps = plan(session, tenant, cycle)
-    pictures = latest_pictures(session, cycle)
-    if to_state == S.ASSESSED:
-        _check_ready_for_assessment(session, cycle, steps, pictures, transition_rule)
-    if to_state == S.PUBLISHED:
-        from core.lagesbild import service as lagesbild
+    """Move the cycle on (``core.workflow.move``): the org model's guards decide who may and what it waits for; the
+    core requires a compiled plan and an assessed joint picture before ``assessed``, and publishes that picture
+    with the cycle."""
 
-        lagesbild.publish(session, tenant, pictures[final_step(steps).key])
-    from_state = cycle.state
-    cycle.state, cycle.revision = to_state, cycle.revision + 1
-    _log(session, cycle, from_state, to_state, actor.user_id, note)
-    session.flush()
+    def core_rules() -> None:
+        steps = plan(session, tenant, cycle)
+        pictures = latest_pictures(session, cycle)
+        if to_state == S.ASSESSED:
+            _check_ready_for_assessment(steps, pictures)
+        if to_state == S.PUBLISHED:
+            from core.lagesbild import service as lagesbild
+
+            lagesbild.publish(session, tenant, pictures[final_step(steps).key], actor)
+
+    return _move(session, tenant, cycle, to_state, actor, note, core_rules)
+
+
+def _move(
+    session: Session, tenant: Tenant, cycle: Cycle, to_state: str, actor: Actor | None, note: str,
+    core_rules: Callable[[], None] | None = None,
+) -> Cycle:  # fmt: skip
+    extra = deprecated_guards(session, tenant, cycle, to_state)
+    from_state = workflow.move(session, tenant, cycle, to_state, actor, note, extra=extra, before=core_rules)
     plugins().for_tenant(tenant_info(tenant), "est_cycle_transitioned")(
         tenant=tenant_info(tenant), cycle=info(cycle), from_state=from_state, to_state=to_state
     )
     return cycle
 
 
-def _check_ready_for_assessment(
-    session: Session, cycle: Cycle, steps: list[CompilationStep], pictures: dict[str, Lagesbild], rule: TransitionRule
-) -> None:
+def _check_ready_for_assessment(steps: list[CompilationStep], pictures: dict[str, Lagesbild]) -> None:
     missing = uncompiled(pictures, [s.key for s in steps])
     if missing:
         raise Conflict(
@@ -189,14 +206,6 @@ def _check_ready_for_assessment(
             _("The joint lägesbild has no assessment."),
             {"assessment": [_("Missing.")]},
             code="cycle.assessment_missing",
-        )
-    if any(s.meeting for s in steps) and session.scalar(select(Meeting.id).where(Meeting.cycle_id == cycle.id)) is None:
-        raise Conflict(_("The meeting record is missing."), {"meeting": [_("Missing.")]}, code="cycle.meeting_missing")
-    if rule.needs_risk_value and not session.scalar(
-        select(AreaAssessment.id).where(AreaAssessment.cycle_id == cycle.id, AreaAssessment.scale == "risk")
-    ):
-        raise Conflict(
-            _("The meeting has given no area a risk value."), {"risk": [_("Missing.")]}, code="cycle.risk_missing"
         )
 
 
@@ -267,10 +276,9 @@ def housekeeping(session: Session, tenant: Tenant, now: datetime) -> dict[str, A
     created = [ensure(session, tenant, period.start(periods.zone(tenant.cadence)) - timedelta(days=1))[1],
                ensure(session, tenant, now)[1]]  # fmt: skip
     moved, reminded = [], 0
-    for cycle in session.scalars(select(Cycle).where(Cycle.state == S.COLLECTING.value)):
+    for cycle in session.scalars(select(Cycle).where(Cycle.state == S.COLLECTING.value)).all():
         if cycle.deadline <= now:
-            cycle.state, cycle.revision = S.COMPILING.value, cycle.revision + 1
-            _log(session, cycle, S.COLLECTING.value, S.COMPILING.value, None, "Sista rapporteringsdag passerad")
+            _move(session, tenant, cycle, S.COMPILING, None, "Sista rapporteringsdag passerad")
             moved.append(cycle.period)
         elif cycle.deadline - now <= REMINDER_WINDOW:
             reminded += remind(session, tenant, cycle)
@@ -281,9 +289,7 @@ def housekeeping(session: Session, tenant: Tenant, now: datetime) -> dict[str, A
 def record_meeting(session: Session, tenant: Tenant, cycle: Cycle, data: dict[str, Any], actor: Actor) -> Meeting:
     """The meeting where the group produced the picture (model C): attendees by function, invited guests, and
     the risk value it gave one area — one point per meeting in that area's risk series."""
-    steps = plan(session, tenant, cycle)
-    groups = tuple(s.group for s in steps if s.meeting and s.group) or rule(tenant, cycle, S.ASSESSED).groups
-    authorize(session, actor, groups, _("keep meeting records"))
+    authorize(session, actor, who_may(session, tenant, cycle, S.ASSESSED), _("keep meeting records"))
     if cycle.state not in (S.COLLECTING, S.COMPILING):
         raise Conflict(
             _("The cycle is {state}; the meeting record can no longer change.", state=cycle.state),

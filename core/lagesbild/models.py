@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from core.db import Base, UTCDateTime, utcnow
 from core.tenancy import TenantScoped
 from core.tenancy_keys import tenant_fk, tenant_unique_id
+from core.workflow.machines import LAGESBILD
+from core.workflow.versioned import Stateful
 
 
-class Lagesbild(TenantScoped, Base):
+class Lagesbild(TenantScoped, Stateful, Base):
     """A situation picture for one scope (the tenant, an area, or a leg's own reports) and period.
 
     ``kind``: weekly | fortnightly | monthly | quarterly | tertial | annual. Weekly pictures belong to a cycle step.
@@ -20,6 +22,7 @@ class Lagesbild(TenantScoped, Base):
     new version (``version`` + 1, ``supersedes_id`` pointing back).
     """
 
+    machine = LAGESBILD
     __tablename__ = "lagesbilder"
     __table_args__ = (
         tenant_unique_id(),
@@ -46,9 +49,9 @@ class Lagesbild(TenantScoped, Base):
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="draft")
+    state = synonym("status")
     statistics: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     assessment: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    revision: Mapped[int] = mapped_column(Integer, default=1)
     compiled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     compiled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

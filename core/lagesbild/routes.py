@@ -176,7 +176,7 @@ def publish(picture_id: int):
         raise Conflict(
             _("A cycle's lägesbild is published by moving the cycle to published."), code="lagesbild.published_by_cycle"
         )
-    service.publish(session, g.tenant, picture)
+    service.publish(session, g.tenant, picture, current_actor())
     session.commit()
     return view(picture)
 

@@ -64,6 +64,7 @@ class ArrivedAfterSchema(ma.Schema):
 
 class LagesbildSchema(ma.Schema):
     id = Integer()
+    revision = Integer(metadata={"description": "counts the changes; the ETag guards them"})
     series = ma.fields.String()
     version = Integer()
     supersedes_id = Integer(allow_none=True)

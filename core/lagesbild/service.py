@@ -37,7 +37,7 @@ from core.cycles.models import Cycle
 from core.cycles.periods import LONG_KINDS, Span, comparison_spans, week_span
 from core.db import UTCDateTime, utcnow
 from core.domain import CompilationStep, LagesbildInfo
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, DomainError, NotFound, Stale
 from core.i18n import N_, _, tenant_text
 from core.lagesbild import late
 from core.lagesbild.models import AreaAssessment, Lagesbild
@@ -53,6 +53,9 @@ from core.organisation.models import Area, Organisation
 from core.registry.announcements import announce
 from core.reports.models import Report
 from core.tenants.models import Tenant
+from core.workflow import move as workflow
+from core.workflow.machines import LagesbildState
+from core.workflow.versioned import claim
 
 COMPILING_ONLY = N_("The cycle is {state}; compiling happens in compiling.")
 NOT_COMPILED = N_("The lägesbild is not compiled.")
@@ -63,6 +66,7 @@ ANALYSIS_TITLES = {
     "annual": N_("Annual analysis {label}"),
 }
 
+L = LagesbildState
 PRIORITY_SCALE = (1, 4)  # quarterly/tertial/annual: 4 = the most serious, ranked first
 
 
@@ -211,24 +215,31 @@ def _store(
 ) -> Lagesbild:  # fmt: skip
     """Put freshly compiled statistics into the series' picture: in place while unpublished, else a new version."""
     latest = _latest(session, series)
-    if latest is None or latest.status == "published":
-        picture = Lagesbild(
+    if latest is None or latest.status == L.PUBLISHED:
+        picture = _created(session, Lagesbild(
             series=series,
             version=1 if latest is None else latest.version + 1,
             supersedes_id=None if latest is None else latest.id,
             **fields,
-        )
-        session.add(picture)
+        ), user_id)  # fmt: skip
     else:
         picture = latest
-        picture.revision += 1
+        claim(session, picture, "status")
         # New numbers void an assessment made on the old ones.
         session.execute(delete(AreaAssessment).where(AreaAssessment.lagesbild_id == picture.id))
         picture.assessment = None
-    picture.statistics, picture.status = statistics, "compiled"
+    picture.statistics = statistics
     picture.compiled_by, picture.compiled_at = user_id, utcnow()
-    session.flush()
+    workflow.move(session, tenant, picture, L.COMPILED, None, "Sammanställd", by_user=user_id)
     announce(session, tenant, "est_lagesbild_compiled", lambda: {"lagesbild": _info(session, picture)})
+    return picture
+
+
+def _created(session: Session, picture: Lagesbild, user_id: int | None) -> Lagesbild:
+    picture.state = Lagesbild.machine.initial
+    session.add(picture)
+    session.flush()
+    workflow.created(session, picture, user_id)
     return picture
 
 
@@ -325,8 +336,10 @@ def assess(session: Session, tenant: Tenant, picture: Lagesbild, assessment: dic
             errors[f"areas.{index}.level"] = [f"Ange 1–{len(labels)} ({', '.join(labels)})."]
     if errors:
         raise DomainError(_("Invalid assessment."), errors)
-    if picture.status == "published":
-        picture = _new_version(session, picture)
+    if picture.status == L.PUBLISHED:
+        picture = _new_version(session, tenant, picture, actor)
+    else:
+        claim(session, picture, "status")
     session.execute(delete(AreaAssessment).where(AreaAssessment.lagesbild_id == picture.id))
     for entry in assessment.get("areas", []):
         session.add(AreaAssessment(
@@ -334,8 +347,8 @@ def assess(session: Session, tenant: Tenant, picture: Lagesbild, assessment: dic
             value=entry["level"], label=labels[entry["level"] - 1], period=picture.label,
             comment=entry.get("conditions", ""), assessed_by=actor.user_id,
         ))  # fmt: skip
-    picture.assessment, picture.status, picture.revision = assessment, "assessed", picture.revision + 1
-    session.flush()
+    picture.assessment = assessment
+    workflow.move(session, tenant, picture, L.ASSESSED, actor, "Bedömd")
     return picture
 
 
@@ -350,7 +363,7 @@ def authorize_picture(session: Session, tenant: Tenant, picture: Lagesbild, acto
     steps = cycles.plan(session, tenant, cycle)
     step = next((s for s in steps if s.key == picture.step), None)
     if step is None or step is cycles.final_step(steps):
-        groups = cycles.rule(tenant, cycle, state).groups
+        groups = cycles.who_may(session, tenant, cycle, state)
     else:
         groups = (step.group,) if step.group else ()
     cycles.authorize(session, actor, groups, action)
@@ -362,36 +375,41 @@ def _scale(tenant: Tenant, picture: Lagesbild) -> tuple[str, list[str]]:
     return "colour", list(tenant.assessment_scale)
 
 
-def _new_version(session: Session, picture: Lagesbild) -> Lagesbild:
-    copy = Lagesbild(
+def _new_version(session: Session, tenant: Tenant, picture: Lagesbild, actor: Actor) -> Lagesbild:
+    """A new version of a published picture (which itself never changes). One made from it already means the
+    caller's copy is stale (412); two made at once collide on the series' version number (409)."""
+    if _newer(session, picture) is not None:
+        raise Stale()
+    copy = _created(session, Lagesbild(
         **{c: getattr(picture, c) for c in ("series", "kind", "label", "title", "scope", "leg", "area_id", "cycle_id",
                                             "step", "period_start", "period_end", "statistics", "compiled_by",
                                             "compiled_at")},
         version=picture.version + 1,
         supersedes_id=picture.id,
-        status="compiled",
-    )  # fmt: skip
-    session.add(copy)
-    session.flush()
+    ), actor.user_id)  # fmt: skip
+    workflow.move(session, tenant, copy, L.COMPILED, actor, f"Ny version av version {picture.version}")
     return copy
 
 
-def publish(session: Session, tenant: Tenant, picture: Lagesbild) -> Lagesbild:
-    if picture.status == "published":
+def _newer(session: Session, picture: Lagesbild) -> int | None:
+    return session.scalar(
+        select(Lagesbild.id).where(Lagesbild.series == picture.series, Lagesbild.version > picture.version)
+    )
+
+
+def publish(session: Session, tenant: Tenant, picture: Lagesbild, actor: Actor) -> Lagesbild:
+    if picture.status == L.PUBLISHED:
         raise Conflict(_("The lägesbild is published already."), code="lagesbild.published_already")
-    if picture.status != "assessed":
+    if picture.status != L.ASSESSED:
         raise Conflict(
             _("Only an assessed lägesbild can be published."),
             {"status": [picture.status]},
             code="lagesbild.not_assessed",
         )
-    newer = session.scalar(
-        select(Lagesbild.id).where(Lagesbild.series == picture.series, Lagesbild.version > picture.version)
-    )
-    if newer is not None:
+    if _newer(session, picture) is not None:
         raise Conflict(_("There is a newer version of the lägesbild."), code="lagesbild.superseded")
-    picture.status, picture.published_at, picture.revision = "published", utcnow(), picture.revision + 1
-    session.flush()
+    picture.published_at = utcnow()
+    workflow.move(session, tenant, picture, L.PUBLISHED, actor, "Publicerad")
     announce(session, tenant, "est_lagesbild_published", lambda: {"lagesbild": _info(session, picture)})
     return picture
 

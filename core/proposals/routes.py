@@ -68,6 +68,6 @@ def answer_proposal(data: dict, proposal_id: int):
     session = current_session()
     proposal = service.get(session, proposal_id)
     blp.check_etag(proposal, ProposalSchema)
-    service.answer(session, proposal, data, current_actor())
+    service.answer(session, g.tenant, proposal, data, current_actor())
     session.commit()
     return proposal

@@ -26,6 +26,7 @@ class ProposalInSchema(ma.Schema):
 
 class ProposalSchema(ma.Schema):
     id = Integer()
+    revision = Integer(metadata={"description": "counts the changes; the ETag guards them"})
     kind = ma.fields.String(metadata={"description": "proposal | forwarding_form"})
     title = ma.fields.String()
     description = ma.fields.String()

@@ -19,6 +19,8 @@ from core.organisation.models import Area, Group
 from core.proposals.models import Proposal
 from core.tenants.info import tenant_info
 from core.tenants.models import Tenant
+from core.workflow import move as workflow
+from core.workflow.machines import ProposalState
 
 
 def route(tenant: Tenant, from_group: str | None) -> ProposalRoute:
@@ -58,13 +60,14 @@ def create(session: Session, tenant: Tenant, data: dict[str, Any], actor: Actor)
     )  # fmt: skip
     session.add(proposal)
     session.flush()
+    workflow.created(session, proposal, actor.user_id)
     return proposal
 
 
-def answer(session: Session, proposal: Proposal, data: dict[str, Any], actor: Actor) -> Proposal:
+def answer(session: Session, tenant: Tenant, proposal: Proposal, data: dict[str, Any], actor: Actor) -> Proposal:
     """A group decides (accepted/rejected) on a proposal sent to it — only its members or a tenant admin; a
     forwarding form gets the department's reply (answered), recorded by a coordinator."""
-    if proposal.status != "open":
+    if proposal.status != ProposalState.OPEN:
         raise Conflict(_("The proposal is {status} already.", status=proposal.status), code="proposal.closed")
     if proposal.kind == "forwarding_form":
         if data["status"] != "answered":
@@ -77,7 +80,6 @@ def answer(session: Session, proposal: Proposal, data: dict[str, Any], actor: Ac
         if not actor.is_admin and proposal.target_group not in actor.groups(session):
             only = _("Only {group} decides on the proposal.", group=proposal.target_group)
             raise DomainError(only, status=403, code="auth.group_required")
-    proposal.status, proposal.answer = data["status"], data["answer"]
-    proposal.answered_by, proposal.answered_at, proposal.revision = actor.user_id, utcnow(), proposal.revision + 1
-    session.flush()
+    proposal.answer, proposal.answered_by, proposal.answered_at = data["answer"], actor.user_id, utcnow()
+    workflow.move(session, tenant, proposal, data["status"], actor, "Besvarad")
     return proposal

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.db import Base, UTCDateTime, utcnow
 from core.tenancy import TenantScoped
 from core.tenancy_keys import tenant_fk, tenant_unique_id
+from core.workflow.versioned import Versioned
 
 AFTER_COMPILATION = text("after_compilation")
 
 
-class Report(TenantScoped, Base):
+class Report(TenantScoped, Versioned, Base):
     """One report against one item of one checklist version.
 
     ``item_key`` is stable across versions (statistics follow it); ``theme``/``positive`` are the item's at the

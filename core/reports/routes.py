@@ -25,6 +25,7 @@ from core.reports import importer, service
 from core.reports.models import Report, ReportImport
 from core.reports.schemas import ReportFilterSchema, ReportInSchema, ReportOutSchema, ReportPatchSchema
 from core.tenancy import current_session
+from core.workflow.etags import etag_header, revision_tag
 
 blp = tenant_blueprint("reports", "reports", "Reports (inrapporter) against the tenant's checklist")
 
@@ -55,16 +56,17 @@ class ListArgs(PageArgs, ReportFilterSchema):
 @blp.route("", methods=["POST"])
 @tenant_role(Role.REPORTER)
 @blp.arguments(ReportInSchema())  # one instance, not one per request
-@blp.response(201, ReportOutSchema)
+@blp.response(201, ReportOutSchema, headers={"ETag": {"description": "guards corrections (PATCH)"}})
 def create_report(data: dict):
     """Submit a report. Free texts are checked for personal data first; nothing is stored unless all is valid.
     After the period's reporting deadline a report is still accepted, and marked late; after a picture of its period
-    (whose scope holds it) was compiled, still accepted, and marked ``after_compilation``."""
+    (whose scope holds it) was compiled, still accepted, and marked ``after_compilation``. The ETag guards
+    corrections."""
     db = current_session()
     context = _context()
     report = service.create(context, data)
     db.commit()
-    return context.render(report)
+    return context.render(report), etag_header(report)
 
 
 @blp.route("", methods=["GET"])
@@ -114,22 +116,31 @@ def _arrived_after(picture_id: int):
 
 @blp.route("/<int:report_id>", methods=["GET"])
 @tenant_role(Role.REPORTER)
+@blp.etag
 @blp.response(200, ReportOutSchema)
 def get_report(report_id: int):
-    """One report, with the item text of the checklist version it was made against."""
-    return _context().render(_get_visible(report_id))
+    """One report, with the item text of the checklist version it was made against (its ETag guards
+    corrections)."""
+    report = _get_visible(report_id)
+    blp.set_etag(revision_tag(report))
+    return _context().render(report)
 
 
 @blp.route("/<int:report_id>", methods=["PATCH"])
 @tenant_role(Role.REPORTER)
+@blp.etag
 @blp.arguments(ReportPatchSchema())
 @blp.response(200, ReportOutSchema)
 def update_report(changes: dict, report_id: int):
-    """Correct a report — reporters their own, coordinators any — until its period's picture is compiled."""
+    """Correct a report — reporters their own, coordinators any — until its period's picture is compiled. Send
+    ``If-Match`` with the report's ETag; a stale one is refused (412)."""
     db = current_session()
     context = _context()
-    report = service.update(context, _get_visible(report_id), changes)
+    report = _get_visible(report_id)
+    blp.check_etag(revision_tag(report))
+    report = service.update(context, report, changes)
     db.commit()
+    blp.set_etag(revision_tag(report))
     return context.render(report)
 
 

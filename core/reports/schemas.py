@@ -71,6 +71,7 @@ class PlaceOutSchema(ma.Schema):
 
 class ReportOutSchema(ma.Schema):
     id = Integer()
+    revision = Integer(metadata={"description": "counts the corrections; the ETag guards them"})
     item = ma.fields.String()
     item_text = ma.fields.String(metadata={"description": "the item's text in the version the report used"})
     checklist_version = Integer(metadata={"description": "version number"})

@@ -32,6 +32,7 @@ from core.reports.catalogue import catalogue
 from core.reports.models import Report
 from core.tenancy import insert_row
 from core.tenants.models import Tenant
+from core.workflow.versioned import claim
 
 FUTURE_TOLERANCE = timedelta(minutes=10)
 LONGEST_WINDOW = timedelta(days=31)
@@ -217,6 +218,7 @@ class ReportingContext:
 
 ReportColumns = (
     "id",
+    "revision",
     "theme",
     "positive",
     "occurred_at",
@@ -238,7 +240,7 @@ def create(context: ReportingContext, data: dict[str, Any]) -> Report:
     """Store one report (one INSERT); returns it as a transient object to render, not kept in the Session."""
     now = utcnow()
     values = {**context.values(data), "reported_by": context.actor.user_id, "source": "api", "import_key": None,
-              "created_at": now, "updated_at": now}  # fmt: skip
+              "created_at": now, "updated_at": now, "revision": 1}  # fmt: skip
     values["id"] = insert_row(context.session, Report.__table__, values)
     announce(context.session, context.tenant, "est_report_submitted", lambda: {"report": _info(context, values)})
     return filled(Report, values)
@@ -255,6 +257,8 @@ def _info(context: ReportingContext, values: dict[str, Any]) -> ReportInfo:
 
 
 def update(context: ReportingContext, report: Report, changes: dict[str, Any]) -> Report:
+    """Correct a report: one conditional UPDATE, even when nothing changes, so a correction based on a stale read is
+    a 412."""
     context.assert_open(report.period)
     current = {
         "item": report.item_key,
@@ -280,5 +284,6 @@ def update(context: ReportingContext, report: Report, changes: dict[str, Any]) -
     values.pop("after_compilation")
     for column, value in values.items():
         setattr(report, column, value)
-    context.session.flush()
+    report.updated_at = utcnow()
+    claim(context.session, report, "updated_at")
     return report

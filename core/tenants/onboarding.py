@@ -151,7 +151,7 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
         )
         _apply_distribution_lists(session, spec["distribution_lists"])
         _apply_groups(session, spec, pm, areas, organisations)
-        checklists.ensure_for_variant(session, pm.checklists[spec["checklist"]])
+        checklists.ensure_for_variant(session, tenant, pm.checklists[spec["checklist"]])
         # A new municipality sees its current cycle at once, not after the next housekeeping run.
         cycles.ensure(session, tenant, utcnow())
         pm.for_tenant(tenant_info(tenant), "est_tenant_onboarded")(tenant=tenant_info(tenant), created=created)

@@ -14,10 +14,11 @@ from core.plugin_api import (
     CompilationStep,
     CycleInfo,
     GroupSpec,
+    Guard,
     OrgModel,
+    Subject,
     TenantInfo,
     TenantShape,
-    TransitionRule,
     hookimpl,
 )
 
@@ -122,6 +123,6 @@ def est_compilation_plan(tenant: TenantInfo, cycle: CycleInfo, areas: list[str])
 
 
 @hookimpl
-def est_transition_rule(tenant: TenantInfo, cycle: CycleInfo, to_state: str) -> TransitionRule:
-    """The koordinatorsgrupp assesses and publishes."""
-    return TransitionRule(groups=(GROUP,))
+def est_transition_guards(tenant: TenantInfo, subject: Subject, to_state: str) -> Guard | None:
+    """The koordinatorsgrupp moves the cycle: it assesses and publishes."""
+    return Guard(groups=(GROUP,)) if subject.kind == "cycle" else None

@@ -15,11 +15,12 @@ from core.plugin_api import (
     CompilationStep,
     CycleInfo,
     GroupSpec,
+    Guard,
     OrgModel,
     ProposalRoute,
+    Subject,
     TenantInfo,
     TenantShape,
-    TransitionRule,
     hookimpl,
 )
 
@@ -92,9 +93,9 @@ def est_compilation_plan(tenant: TenantInfo, cycle: CycleInfo, areas: list[str])
 
 
 @hookimpl
-def est_transition_rule(tenant: TenantInfo, cycle: CycleInfo, to_state: str) -> TransitionRule:
-    """The strategic group assesses and publishes the picture for the whole municipality."""
-    return TransitionRule(groups=("strategisk",))
+def est_transition_guards(tenant: TenantInfo, subject: Subject, to_state: str) -> Guard | None:
+    """The strategic group moves the cycle: it assesses and publishes the picture for the whole municipality."""
+    return Guard(groups=("strategisk",)) if subject.kind == "cycle" else None
 
 
 @hookimpl

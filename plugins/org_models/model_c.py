@@ -12,12 +12,14 @@ from core.plugin_api import (
     CompilationStep,
     CycleInfo,
     GroupSpec,
+    Guard,
     OrgModel,
     ProposalRoute,
+    Subject,
     TenantInfo,
     TenantShape,
-    TransitionRule,
     hookimpl,
+    meeting_of,
 )
 
 GROUP = "operativ_grupp"
@@ -54,13 +56,24 @@ def est_register_org_models() -> list[OrgModel]:
 @hookimpl
 def est_compilation_plan(tenant: TenantInfo, cycle: CycleInfo, areas: list[str]) -> list[CompilationStep]:
     """The operative group produces the joint picture at its meeting."""
-    return [CompilationStep(key="motet", title="Lägesbild från mötet", group=GROUP, meeting=True)]
+    return [CompilationStep(key="motet", title="Lägesbild från mötet", group=GROUP)]
 
 
 @hookimpl
-def est_transition_rule(tenant: TenantInfo, cycle: CycleInfo, to_state: str) -> TransitionRule:
-    """The operative group assesses at the meeting; it ends by giving one area a risk value (Växjö)."""
-    return TransitionRule(groups=(GROUP,), needs_risk_value=to_state == "assessed")
+def est_transition_guards(tenant: TenantInfo, subject: Subject, to_state: str) -> Guard | None:
+    """The operative group moves the cycle. It assesses at the meeting, so the cycle is assessed only once the
+    meeting is recorded, and the meeting ends by giving one area a risk value (Växjö)."""
+    if subject.kind != "cycle":
+        return None
+    if to_state != "assessed":
+        return Guard(groups=(GROUP,))
+    meeting = meeting_of(subject.cycle_id)
+    missing = {}
+    if meeting is None:
+        missing["meeting"] = "mötesprotokoll saknas"
+    if meeting is None or meeting.risk_value is None:
+        missing["risk"] = "riskvärde saknas"
+    return Guard(groups=(GROUP,), missing=missing)
 
 
 @hookimpl

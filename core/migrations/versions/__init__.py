@@ -1,4 +1,5 @@
-"""Migration scripts. ``TENANT_TABLES`` lists every table under row-level security, across migrations."""
+"""Migration scripts. ``TENANT_TABLES`` lists every table under row-level security, across migrations: each
+migration names the tenant tables it creates (``TENANT_TABLES``) and those it drops (``DROPPED_TENANT_TABLES``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ def tenant_tables(before: str | None = None) -> tuple[str, ...]:
             break
         module = importlib.import_module(f"{__name__}.{path.stem}")
         tables.extend(getattr(module, "TENANT_TABLES", ()))
+        dropped = set(getattr(module, "DROPPED_TENANT_TABLES", ()))
+        tables = [table for table in tables if table not in dropped]
     return tuple(tables)
 
 
