@@ -92,7 +92,7 @@ def enqueue(
                 created_by=created_by,
                 function=_function_path(fn),
                 arguments=arguments,
-                owner=_owner() if in_process_later else None,
+                owner=process_owner() if in_process_later else None,
             )
         )
         session.commit()
@@ -190,7 +190,7 @@ def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
     if job.status in ("finished", "failed"):
         return job.result
     job.status, job.started_at, job.attempts, job.error = "started", utcnow(), job.attempts + 1, None
-    job.owner = _owner()
+    job.owner = process_owner()
     db.commit()
     context = JobContext(job_id, app)
     function = _resolve(job.function)
@@ -261,15 +261,20 @@ def _fail_abandoned_of(db: Session, tenant_id: int | None) -> list[str]:
     return [job.id for job in jobs]
 
 
-def _owner() -> str:
+def process_owner() -> str:
     """This process, as a job's row records it (asked each time: a forked rq work horse has its own pid)."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _is_abandoned(job: Job) -> bool:
-    host, _, pid = (job.owner or "").rpartition(":")
     if job.started_at is not None and utcnow() - job.started_at > timedelta(seconds=JOB_TIMEOUT_SECONDS):
         return True
+    return process_gone(job.owner or "")
+
+
+def process_gone(owner: str) -> bool:
+    """Whether ``owner`` (see :func:`process_owner`) is a process on this host that no longer runs."""
+    host, _, pid = owner.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
     try:
