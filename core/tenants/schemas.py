@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import marshmallow as ma
 
 from core.api.fields import Integer
+from core.distribution import AUDIENCES, FUNCTIONS
 from core.domain import Leg
 from core.privacy import FreeText
 from core.tenants.models import DEFAULT_ASSESSMENT_SCALE, DEFAULT_RISK_SCALE_MAX, DEFAULT_SEVERITY_SCALE
@@ -104,13 +105,14 @@ class ReporterFunctionSpecSchema(Strict):
 
 class RecipientSchema(Strict):
     name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
-    email = ma.fields.Email(required=True)
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+    function = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(FUNCTIONS))
 
 
 class DistributionListSpecSchema(Strict):
     key = ma.fields.String(required=True, validate=KEY)
     name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
-    audience = ma.fields.String(required=True, validate=ma.validate.OneOf(["internal", "public"]))
+    audience = ma.fields.String(required=True, validate=ma.validate.OneOf(AUDIENCES))
     recipients = ma.fields.List(ma.fields.Nested(RecipientSchema), load_default=list)
 
 
