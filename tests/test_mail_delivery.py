@@ -9,15 +9,17 @@ from datetime import timedelta
 from email.policy import default
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from core.accounts.models import Membership
-from core.db import utcnow
+from core.db import new_session, utcnow
 from core.jobs import enqueue
 from core.mail.delivery import MAX_ATTEMPTS, claim, deliver, send_due
 from core.mail.message import message_id
 from core.mail.transport import local_mailbox
 from core.mail.trigger import sweep
+from core.notifications.models import OutboxMessage
 from core.notifications.service import notify
 from core.tenancy import current_session, tenant_context
 from tests.helpers import Api
@@ -141,3 +143,17 @@ def test_a_dead_senders_lease_is_taken_over_and_a_live_ones_is_not(app, api: Api
 
 def test_the_local_mailbox_is_under_the_instance_folder(app) -> None:
     assert local_mailbox(app.config["EST"]) == Path(app.config["EST"].instance_path) / "mail"
+
+
+def test_a_row_another_sender_is_claiming_is_skipped_not_waited_for(app, api: Api, real_services: bool) -> None:
+    if not real_services:
+        pytest.skip("SKIP LOCKED is PostgreSQL's; on SQLite one sender per process runs")
+    api.onboard("alfa")
+    tenant = queue_quietly(app, "alfa", ["a@example.se", "b@example.se"])
+    with app.app_context(), tenant_context(tenant), new_session() as first, new_session() as second:
+        claiming = first.scalars(
+            select(OutboxMessage).where(OutboxMessage.to_address == "a@example.se").with_for_update()
+        )
+        assert len(claiming.all()) == 1  # its transaction stays open, the row locked
+        assert [row.to_address for row in claim(second, "other:1", utcnow())] == ["b@example.se"]
+        first.rollback()

@@ -11,6 +11,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -283,4 +284,14 @@ def process_gone(owner: str) -> bool:
         return True
     except PermissionError:  # another user's live process
         return False
-    return False
+    return _is_zombie(int(pid))
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed process whose parent died too stays a zombie until something reaps it (in a container, maybe
+    nothing does): it runs no more."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
