@@ -157,3 +157,13 @@ def test_a_row_another_sender_is_claiming_is_skipped_not_waited_for(app, api: Ap
         assert len(claiming.all()) == 1  # its transaction stays open, the row locked
         assert [row.to_address for row in claim(second, "other:1", utcnow())] == ["b@example.se"]
         first.rollback()
+
+
+def test_the_sender_name_is_the_tenants(app, api: Api) -> None:
+    api.onboard("alfa", mail_sender_name="Trygghetssamordningen Alfa")
+    tenant = queue_quietly(app, "alfa", ["a@example.se"])
+    with smtp_server() as server:
+        _send(app, tenant, smtp_settings(app.config["EST"], server.port, mail_from="lagesbild@alfa.example.se"))
+    received = email.message_from_bytes(server.raw[0], policy=default)
+    assert str(received["From"]) == "Trygghetssamordningen Alfa <lagesbild@alfa.example.se>"
+    assert received["Message-ID"].endswith("@alfa.example.se>")

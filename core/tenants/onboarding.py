@@ -91,8 +91,8 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
     if created:
         tenant = Tenant(slug=spec["slug"])
         session.add(tenant)
-    settings = ("name", "org_model", "checklist", "plugins", "org_model_options", "cadence", "severity_scale",
-                "assessment_scale", "risk_scale_max")  # fmt: skip
+    settings = ("name", "mail_sender_name", "org_model", "checklist", "plugins", "org_model_options", "cadence",
+                "severity_scale", "assessment_scale", "risk_scale_max")  # fmt: skip
     for field in settings:
         setattr(tenant, field, spec[field])
     session.flush()

@@ -129,6 +129,12 @@ def _unique_keys(field: str):
 class TenantSpecSchema(Strict):
     slug = ma.fields.String(required=True, validate=SLUG)
     name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
+    mail_sender_name = FreeText(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "the display name of the tenant's e-mail (default: name)"},
+    )
     org_model = ma.fields.String(required=True, validate=PLUGIN_KEY)
     checklist = ma.fields.String(required=True, validate=PLUGIN_KEY)
     plugins = ma.fields.List(ma.fields.String(validate=PLUGIN_KEY), load_default=list)
