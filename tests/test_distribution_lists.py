@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from core.accounts.models import Membership, User
+from core.errors import DomainError
+from core.organisation.models import GroupMember
+from core.tenancy import current_session, tenant_context
+from core.tenants.models import Tenant
 from tests.helpers import Api, assert_tenant_wall, tenant_level_rules
 
 BASE = "/api/v1/tenants/alfa/distribution-lists"
@@ -25,7 +31,7 @@ def test_onboarding_declares_lists_and_records_their_recipients(api: Api, coordi
     intern = listed["items"][0]
     recipients = api.get(f"{BASE}/{intern['id']}/recipients", coordinator).get_json()
     assert recipients == {"items": [{"id": recipients["items"][0]["id"], "email": "tib@example.invalid",
-                                     "name": "TIB", "function": None}], "total": 1}  # fmt: skip
+                                     "name": "TIB", "function": None, "group": None}], "total": 1}  # fmt: skip
     changes = api.get(f"{BASE}/{intern['id']}/changes", coordinator).get_json()["items"]
     assert [(c["action"], c["email"], c["changed_by"]) for c in changes] == [("added", "tib@example.invalid", None)]
 
@@ -94,9 +100,48 @@ def test_replacing_recipients_records_who_when_and_what(api: Api, coordinator: s
         ("added", "tib@example.se", "TIB (tib)"),
         ("added", "media@example.se", "Kommunikation (media)"),
         ("added", "forvaltning@example.se", "Socialförvaltningen (forvaltningschef)"),
-        ("removed", "tib@example.invalid", None),
+        ("removed", "tib@example.invalid", "TIB"),
     ]
     assert all(c["changed_at"] for c in changes)
+
+
+def test_a_group_of_the_org_model_is_a_recipient_kept_in_step_with_its_members(api: Api, coordinator: str) -> None:
+    intern = _intern(api, coordinator)
+    url = f"{BASE}/{intern['id']}/recipients"
+    group = api.get("/api/v1/tenants/alfa/groups", coordinator).get_json()["items"][0]
+    etag = api.get(url, coordinator).headers["ETag"]
+    for body, field in (
+        ([{"group": "finns_inte"}], "recipients.0.group"),
+        ([{"name": "Ingen"}], "recipients.0.email"),
+        ([{"group": group["key"], "email": "tib@example.se", "name": "TIB"}], "recipients.0.email"),
+        ([{"group": group["key"]}, {"group": group["key"]}], "recipients.1.group"),
+    ):
+        refused = api.request("PUT", url, coordinator, json={"recipients": body}, headers={"If-Match": etag})
+        assert refused.status_code == 422 and field in refused.get_json()["errors"], (body, refused.get_json())
+    wanted = [{"email": "tib@example.invalid", "name": "TIB"}, {"group": group["key"], "function": "rapportorer"}]
+    replaced = api.request("PUT", url, coordinator, json={"recipients": wanted}, headers={"If-Match": etag})
+    assert replaced.status_code == 200, replaced.get_json()
+    as_group = replaced.get_json()["items"][1]
+    assert as_group == {"id": as_group["id"], "email": None, "group": group["key"], "name": group["name"],
+                        "function": "rapportorer"}  # fmt: skip
+    addresses = f"{BASE}/{intern['id']}/addresses"
+    assert api.get(addresses, coordinator).get_json()["items"] == [{"email": "tib@example.invalid",
+                                                                    "via": "tib@example.invalid"}]  # fmt: skip
+    member = api.user("medlem@alfa.test", tenant="alfa", role="reporter")
+    assert member
+    with api.app.app_context():
+        db = current_session()
+        tenant = db.scalar(select(Tenant.id).where(Tenant.slug == "alfa"))
+        with tenant_context(tenant, db):
+            membership = db.scalar(select(Membership.id).join(User).where(User.email == "medlem@alfa.test"))
+            db.add(GroupMember(group_id=group["id"], membership_id=membership))
+            db.commit()
+    reached = api.get(addresses, coordinator).get_json()
+    assert reached["items"][0] == {"email": "medlem@alfa.test", "via": f"group:{group['key']}"}
+    assert reached["total"] == 2
+    changes = api.get(f"{BASE}/{intern['id']}/changes", coordinator).get_json()["items"]
+    assert (changes[0]["action"], changes[0]["email"]) == ("added", None)
+    assert changes[0]["detail"] == f"group:{group['key']}: {group['name']} (rapportorer)"
 
 
 def test_reporters_may_not_read_or_edit_lists(api: Api, coordinator: str) -> None:
@@ -110,6 +155,20 @@ def test_every_distribution_endpoint_keeps_the_wall(api: Api) -> None:
     api.onboard("beta")
     tokens = {slug: api.user(f"admin@{slug}.test", tenant=slug, role="admin") for slug in ("alfa", "beta")}
     rules = [(m, r) for m, r in tenant_level_rules(api.app) if "/distribution-lists" in r]
-    assert len(rules) == 9
+    assert len(rules) == 10
     for method, rule in rules:
         assert_tenant_wall(api, rule, method, a="alfa", b="beta", a_token=tokens["alfa"], b_token=tokens["beta"])
+
+
+def test_an_onboarding_file_may_name_a_group_and_an_unknown_one_is_refused(api: Api, coordinator: str) -> None:
+    group = api.get("/api/v1/tenants/alfa/groups", coordinator).get_json()["items"][0]
+    declared = [{"key": "intern", "name": "Intern lägesbild", "audience": "internal",
+                 "recipients": [{"group": group["key"], "function": "rapportorer"}]}]  # fmt: skip
+    api.onboard("alfa", distribution_lists=declared)
+    intern = _intern(api, coordinator)
+    items = api.get(f"{BASE}/{intern['id']}/recipients", coordinator).get_json()["items"]
+    assert [(r["group"], r["email"], r["function"]) for r in items] == [(group["key"], None, "rapportorer")]
+    declared[0]["recipients"] = [{"group": "finns_inte"}]
+    with pytest.raises(DomainError) as refused:
+        api.onboard("alfa", distribution_lists=declared)
+    assert "recipients.0.group" in refused.value.errors

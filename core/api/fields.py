@@ -23,6 +23,8 @@ from werkzeug.routing import IntegerConverter
 
 from core.cycles import periods
 
+# The key of a configuration row (area, organisation, group, list, …).
+KEY = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_]{0,62}$", error="Endast a–z, 0–9 och _ (högst 63 tecken).")
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
 

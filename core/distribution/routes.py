@@ -16,6 +16,7 @@ from core.api.tenant_blueprint import tenant_blueprint
 from core.distribution import service
 from core.distribution.models import DistributionChange, DistributionList
 from core.distribution.schemas import (
+    AddressPageSchema,
     DistributionChangeSchema,
     DistributionListInSchema,
     DistributionListPatchSchema,
@@ -97,7 +98,7 @@ def delete_list(list_id: int):
 @blp.etag
 @blp.response(200, DistributionRecipientPageSchema)
 def list_recipients(list_id: int):
-    """Every recipient of a list, by address (its ETag guards replacing them)."""
+    """Every recipient of a list: addresses, then groups (its ETag guards replacing them)."""
     session = current_session()
     items = service.recipients(session, service.get(session, list_id).id)
     return {"items": items, "total": len(items)}
@@ -109,14 +110,16 @@ def list_recipients(list_id: int):
 @blp.arguments(DistributionRecipientsInSchema)
 @blp.response(200, DistributionRecipientPageSchema)
 def replace_recipients(data: dict, list_id: int):
-    """Make the recipients exactly these (matched by address); each addition, removal and change is recorded.
+    """Make the recipients exactly these (matched by address or group); each addition, removal and change is
+    recorded.
     Send the ``If-Match`` of ``GET …/recipients``."""
     session = current_session()
     row = service.get(session, list_id)
     current = service.recipients(session, row.id)
     blp.check_etag({"items": current, "total": len(current)}, DistributionRecipientPageSchema)
-    items = service.replace_recipients(session, row, data["recipients"], _actor())
+    service.replace_recipients(session, row, data["recipients"], _actor())
     session.commit()
+    items = service.recipients(session, row.id)
     return {"items": items, "total": len(items)}
 
 
@@ -125,11 +128,21 @@ def replace_recipients(data: dict, list_id: int):
 @blp.arguments(DistributionRecipientInSchema)
 @blp.response(201, DistributionRecipientSchema)
 def add_recipient(data: dict, list_id: int):
-    """Add one recipient (409 when the address is on the list already)."""
+    """Add one recipient: an address, or a group of the org model (409 when it is on the list already)."""
     session = current_session()
-    recipient = service.add_recipient(session, service.get(session, list_id), data, _actor())
+    recipient_id = service.add_recipient(session, service.get(session, list_id), data, _actor())
     session.commit()
-    return recipient
+    return next(r for r in service.recipients(session, list_id) if r["id"] == recipient_id)
+
+
+@blp.route("/<int:list_id>/addresses", methods=["GET"])
+@tenant_role(Role.COORDINATOR)
+@blp.response(200, AddressPageSchema)
+def list_addresses(list_id: int):
+    """Every address the list reaches now: its own, and the addresses of its groups' members as they are now."""
+    session = current_session()
+    items = service.addresses(session, service.get(session, list_id).id)
+    return {"items": items, "total": len(items)}
 
 
 @blp.route("/<int:list_id>/changes", methods=["GET"])

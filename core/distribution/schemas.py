@@ -4,31 +4,41 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from core.api.fields import Integer
+from core.api.fields import KEY, Integer
 from core.distribution import AUDIENCES, FUNCTIONS
 from core.privacy import FreeText
-from core.tenants.schemas import KEY
 
 MAX_RECIPIENTS = 2000
 
 
 class DistributionRecipientInSchema(ma.Schema):
-    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+    """An address, or a whole group of the org model (``group``: its key; its members receive, as they are then)."""
+
+    email = ma.fields.Email(load_default=None, allow_none=True, validate=ma.validate.Length(max=254))
+    group = ma.fields.String(load_default=None, allow_none=True, validate=KEY, metadata={"description": "a group key"})
     name = FreeText(
-        required=True,
+        load_default=None,
+        allow_none=True,
         validate=ma.validate.Length(min=1, max=200),
-        metadata={"description": "the function or body reached at the address (not a person's name)"},
+        metadata={"description": "the function or body reached (not a person's name); a group's: its name"},
     )
     function = ma.fields.String(
         load_default=None,
         allow_none=True,
         validate=ma.validate.OneOf(FUNCTIONS),
-        metadata={"description": "|".join(FUNCTIONS)},
+        metadata={"description": " | ".join(FUNCTIONS)},
     )
+
+    @ma.validates_schema
+    def _one_target(self, data: dict, **_kwargs) -> None:
+        if (data.get("email") is None) == (data.get("group") is None):
+            raise ma.ValidationError("Ange antingen email eller group.", "email")
+        if data.get("email") is not None and data.get("name") is None:
+            raise ma.ValidationError("Saknas.", "name")
 
     @ma.post_load
     def _lower(self, data: dict, **_kwargs) -> dict:
-        return {**data, "email": data["email"].lower()}
+        return {**data, "email": data["email"].lower() if data["email"] else None}
 
 
 class DistributionRecipientSchema(DistributionRecipientInSchema):
@@ -42,15 +52,27 @@ class DistributionRecipientsInSchema(ma.Schema):
 
     @ma.validates("recipients")
     def _unique(self, recipients: list[dict], **_kwargs) -> None:
-        seen: set[str | None] = {None}  # None: an address already refused
+        seen: set[str | None] = {None}  # None: a recipient already refused
         for index, recipient in enumerate(recipients):
-            if recipient.get("email") in seen:
-                raise ma.ValidationError({index: {"email": ["Adressen finns redan i listan."]}})
-            seen.add(recipient.get("email"))
+            target = recipient.get("email") or (recipient.get("group") and f"group:{recipient['group']}")
+            if target in seen:
+                field = "email" if recipient.get("email") else "group"
+                raise ma.ValidationError({index: {field: ["Finns redan i listan."]}})
+            seen.add(target)
 
 
 class DistributionRecipientPageSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(DistributionRecipientSchema))
+    total = Integer()
+
+
+class AddressSchema(ma.Schema):
+    email = ma.fields.String()
+    via = ma.fields.String(metadata={"description": "the recipients that reach it: an address, or group:<key>"})
+
+
+class AddressPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AddressSchema))
     total = Integer()
 
 

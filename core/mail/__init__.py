@@ -7,9 +7,9 @@
 * **Sending** (:mod:`core.mail.delivery`, a job run as the tenant, inside its row-level security). A sender claims
   a batch of due rows with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two workers never take one row;
   on SQLite one sender per process), sends one message per row over one SMTP connection with a Message-ID fixed by
-  the row (``<est.<tenant id>.<row id>@<domain of EST_MAIL_FROM>>``), and commits the server's reply at once. A
-  2xx reply marks the row ``sent``; a 4xx reply (or no answer) ``retrying`` with exponential backoff; a 5xx reply
-  ``failed`` for good, reply kept.
+  the row (``<est.<tenant id>.<row id>.<hash of key and creation time>@<domain of EST_MAIL_FROM>>``), and commits
+  the server's reply at once. A 2xx reply marks the row ``sent``; a 4xx reply (or no answer) ``retrying`` with
+  exponential backoff; a 5xx reply ``failed`` for good, reply kept.
 * **The one duplicate window.** A sender that dies after the server accepted a message and before the row's update
   is committed leaves the row leased and unsent; after the lease, the message is sent again — the same message,
   with the same Message-ID, so the receiving side (and anyone reading the mailbox) can recognise the copy. The

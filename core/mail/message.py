@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -15,8 +16,10 @@ def mail_domain(mail_from: str) -> str:
 
 
 def message_id(row: OutboxMessage, mail_from: str) -> str:
-    """Fixed by the row: every attempt to deliver it carries this Message-ID."""
-    return f"<est.{row.tenant_id}.{row.id}@{mail_domain(mail_from)}>"
+    """Fixed by the row: every attempt to deliver it carries this Message-ID. Its key and creation time are in it
+    too (hashed), so that a row id used again (SQLite reuses the highest id after a delete) never repeats one."""
+    digest = hashlib.sha256(f"{row.key}|{row.created_at.isoformat()}".encode()).hexdigest()[:16]
+    return f"<est.{row.tenant_id}.{row.id}.{digest}@{mail_domain(mail_from)}>"
 
 
 def build(row: OutboxMessage, *, mail_from: str, sender_name: str) -> bytes:

@@ -110,8 +110,8 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
                 for f in spec["reporter_functions"]
             ],
         )
-        _apply_distribution_lists(session, spec["distribution_lists"])
         _apply_groups(session, spec, pm, areas, organisations)
+        _apply_distribution_lists(session, spec["distribution_lists"])  # after the groups they may name
         checklists.ensure_for_variant(session, pm.checklists[spec["checklist"]])
         # A new municipality sees its current cycle at once, not after the next housekeeping run.
         cycles.ensure(session, tenant, utcnow())

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import marshmallow as ma
 
-from core.api.fields import Integer
-from core.distribution import AUDIENCES, FUNCTIONS
+from core.api.fields import KEY, Integer
+from core.distribution import AUDIENCES
+from core.distribution.schemas import MAX_RECIPIENTS, DistributionRecipientInSchema
 from core.domain import Leg
 from core.privacy import FreeText
 from core.tenants.models import DEFAULT_ASSESSMENT_SCALE, DEFAULT_RISK_SCALE_MAX, DEFAULT_SEVERITY_SCALE
 
-KEY = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_]{0,62}$", error="Endast a–z, 0–9 och _ (högst 63 tecken).")
 SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error="Endast a–z, 0–9 och - (2–63 tecken).")
 PLUGIN_KEY = ma.validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", error="Endast A–Z, a–z, 0–9, _, . och - (högst 63 tecken)."
@@ -103,17 +103,15 @@ class ReporterFunctionSpecSchema(Strict):
     organisation = ma.fields.String(required=True, validate=KEY)
 
 
-class RecipientSchema(Strict):
-    name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
-    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
-    function = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(FUNCTIONS))
-
-
 class DistributionListSpecSchema(Strict):
     key = ma.fields.String(required=True, validate=KEY)
     name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
     audience = ma.fields.String(required=True, validate=ma.validate.OneOf(AUDIENCES))
-    recipients = ma.fields.List(ma.fields.Nested(RecipientSchema), load_default=list)
+    recipients = ma.fields.List(
+        ma.fields.Nested(DistributionRecipientInSchema),
+        load_default=list,
+        validate=ma.validate.Length(max=MAX_RECIPIENTS),
+    )
 
 
 def _unique_keys(field: str):

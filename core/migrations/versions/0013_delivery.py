@@ -1,8 +1,9 @@
 """delivery of the outbox over SMTP exactly once: leases, attempts and the server's replies
 
 The outbox gets what a sender needs to claim a row (a lease), retry it (attempts, when it is due again) and show
-the outcome (the server's last reply); recipients of distribution lists get an optional function; every change to
-a list is recorded in ``distribution_changes``; a tenant gets the display name its e-mail is sent under.
+the outcome (the server's last reply); a recipient of a distribution list gets an optional function and may be a
+whole group of the org model instead of an address; every change to a list is recorded in
+``distribution_changes``; a tenant gets the display name its e-mail is sent under.
 
 ``distribution_changes`` is keyed by ``(tenant_id, id)`` on PostgreSQL (ready to distribute by tenant); SQLite
 keeps the integer ``id`` key it can autoincrement.
@@ -43,6 +44,21 @@ def upgrade() -> None:
         batch_op.create_index("ix_outbox_tenant_id_status", ["tenant_id", "status"], unique=False)
     with op.batch_alter_table("distribution_recipients", schema=None) as batch_op:
         batch_op.add_column(sa.Column("function", sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column("group_id", sa.Integer(), nullable=True))
+        batch_op.alter_column("email", existing_type=sa.String(length=254), nullable=True)
+        batch_op.create_foreign_key(
+            batch_op.f("fk_distribution_recipients_tenant_id_group_id_groups"),
+            "groups",
+            ["tenant_id", "group_id"],
+            ["tenant_id", "id"],
+            ondelete="CASCADE",
+        )
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_distribution_recipients_tenant_id_list_id_group_id"), ["tenant_id", "list_id", "group_id"]
+        )
+        batch_op.create_check_constraint(
+            batch_op.f("ck_distribution_recipients_one_target"), "(email IS NULL) <> (group_id IS NULL)"
+        )
     # Added in place (no batch copy on SQLite): the tenants table carries the revision triggers of migration 0005.
     op.add_column("tenants", sa.Column("mail_sender_name", sa.String(length=200), nullable=True))
 
@@ -84,7 +100,13 @@ def downgrade() -> None:
         disable_tenant_rls(table)
     op.drop_table("distribution_changes")
     op.drop_column("tenants", "mail_sender_name")
+    op.execute("DELETE FROM distribution_recipients WHERE email IS NULL")
     with op.batch_alter_table("distribution_recipients", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_distribution_recipients_one_target"), type_="check")
+        batch_op.drop_constraint(batch_op.f("uq_distribution_recipients_tenant_id_list_id_group_id"), type_="unique")
+        batch_op.drop_constraint(batch_op.f("fk_distribution_recipients_tenant_id_group_id_groups"), type_="foreignkey")
+        batch_op.alter_column("email", existing_type=sa.String(length=254), nullable=False)
+        batch_op.drop_column("group_id")
         batch_op.drop_column("function")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_tenant_id_status")
