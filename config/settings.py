@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SMTP_TLS_MODES = ("none", "starttls", "tls")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,16 @@ class Settings:
     # Report imports: most rows per file, and largest file (bytes) accepted for upload.
     import_max_rows: int = 200_000
     import_max_bytes: int = 40 * 1024 * 1024
+    # Outgoing mail. No host: messages are delivered to a local mailbox (a maildir under the instance folder).
+    smtp_host: str = ""
+    # 0: the usual port for smtp_tls (465 for "tls", else 25).
+    smtp_port: int = 0
+    # "none", "starttls" (upgrade the connection) or "tls" (TLS from the first byte).
+    smtp_tls: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    # The sender's address; its domain also names the Message-IDs. The display name is each tenant's.
+    mail_from: str = "est@localhost"
     # Demo only: the password of the seeded demo accounts.
     demo_password: str = "demo"
 
@@ -60,6 +71,8 @@ class Settings:
         instance = Path(self.instance_path)
         database_url = self.database_url or f"sqlite:///{instance / 'est.sqlite'}"
         secret_key = self.secret_key or _instance_secret(instance)
+        if self.smtp_tls not in SMTP_TLS_MODES:
+            raise ValueError(f"EST_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, not {self.smtp_tls!r}")
         secure_cookies = not database_url.startswith("sqlite") if self.secure_cookies is None else self.secure_cookies
         return Settings(
             **{

@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     from core.api.access import assert_every_view_declares_access
     from core.api_docs import blp as api_docs_blp
     from core.cli import register_cli
+    from core.mail import trigger as mail_trigger
     from core.redacted_log import EstFlask
     from core.registry.manager import build_plugin_manager
     from core.web import blp as web_blp
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     security.init_app(app)
     speed.init_app(app)
     db.init_app(app)
+    mail_trigger.install()
     app.extensions["est.plugins"] = build_plugin_manager(extra_plugins)
     auth.init_app(app)
     i18n.init_app(app)

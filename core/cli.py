@@ -22,6 +22,7 @@ def register_cli(app: Flask) -> None:
     users_group = AppGroup("users", help="Accounts.")
     cycles_group = AppGroup("cycles", help="The reporting cycle.")
     i18n_group = AppGroup("i18n", help="The sv and en message catalogues (core/translations).")
+    mail_group = AppGroup("mail", help="Outgoing e-mail.")
 
     @db_group.command("upgrade")
     @click.option("--revision", default="head", show_default=True)
@@ -124,6 +125,22 @@ def register_cli(app: Flask) -> None:
         for job_id in tick(now):
             click.echo(job_id)
 
+    @mail_group.command("list")
+    def mail_list() -> None:
+        """The local mailbox (<instance>/mail): what was delivered with no SMTP server configured, oldest first."""
+        from core.mail.transport import read_local_mailbox
+
+        for message in read_local_mailbox(_settings()):
+            click.echo(f"{message['Date']}  {message['To']}  {message['Subject']}  {message['Message-ID']}")
+
+    @mail_group.command("sweep")
+    def mail_sweep() -> None:
+        """Enqueue delivery for every tenant with messages due (what the cycle housekeeping does)."""
+        from core.mail.trigger import sweep
+
+        for tenant_id in sweep(current_app._get_current_object()):
+            click.echo(tenant_id)
+
     @app.cli.command("demo")
     @click.option("--port", default=5000, show_default=True)
     @click.option("--no-serve", is_flag=True, help="Seed only.")
@@ -191,6 +208,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(cycles_group)
     app.cli.add_command(i18n_group)
+    app.cli.add_command(mail_group)
 
 
 def _every(seconds: int, task, app: Flask) -> None:

@@ -30,6 +30,7 @@ CODES: Mapping[str, str] = {
     "unavailable": "A service est needs is not reachable (503).",
     "workflow.transition_not_allowed": "The subject's state machine does not lead from its state to that one (409).",
     "workflow.guard_missing": "The org model's guards still miss something; errors names each (409).",
+    "distribution.not_found": "No such distribution list (404).",
     "database.busy": "The embedded database is busy with another writer; send the request again (503, Retry-After).",
     "auth.platform_admin_only": "Only platform administrators may do this (403).",
     "auth.role_required": "The caller's role in the tenant is too low (403).",

@@ -4,7 +4,7 @@ from core.accounts.models import ApiToken, Invitation, Membership, User
 from core.checklists.models import ChecklistVersion
 from core.cycles.models import Cycle, Meeting
 from core.db import Base
-from core.distribution.models import DistributionList, DistributionRecipient
+from core.distribution.models import DistributionChange, DistributionList, DistributionRecipient
 from core.jobs.models import Job
 from core.lagesbild.models import AreaAssessment, Lagesbild
 from core.notifications.models import Notification, OutboxMessage
@@ -21,6 +21,7 @@ __all__ = [
     "Base",
     "ChecklistVersion",
     "Cycle",
+    "DistributionChange",
     "DistributionList",
     "DistributionRecipient",
     "Group",

@@ -143,6 +143,7 @@ def init_api(app: Flask) -> EstApi:
     from core.accounts.routes import blueprints as account_blueprints
     from core.checklists.routes import blp as checklist_blp
     from core.cycles.routes import blp as cycles_blp
+    from core.distribution.routes import blp as distribution_blp
     from core.jobs.routes import blp as jobs_blp
     from core.lagesbild.routes import blp as lagesbild_blp
     from core.notifications.routes import blp as notifications_blp
@@ -166,6 +167,7 @@ def init_api(app: Flask) -> EstApi:
         lagesbild_blp,
         proposals_blp,
         notifications_blp,
+        distribution_blp,
     ):
         api.register_blueprint(blueprint)
     return api

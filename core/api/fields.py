@@ -24,6 +24,8 @@ from werkzeug.routing import IntegerConverter
 from core.cycles import periods
 from core.i18n import _l
 
+# The key of a configuration row (area, organisation, group, list, …).
+KEY = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_]{0,62}$", error=_l("Only a–z, 0–9 and _ (at most 63 characters)."))
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
 

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -94,7 +95,7 @@ def enqueue(
                 created_by=created_by,
                 function=_function_path(fn),
                 arguments=arguments,
-                owner=_owner() if in_process_later else None,
+                owner=process_owner() if in_process_later else None,
             )
         )
         session.commit()
@@ -192,7 +193,7 @@ def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
     if job.status in ("finished", "failed"):
         return job.result
     job.status, job.started_at, job.attempts, job.error = "started", utcnow(), job.attempts + 1, None
-    job.owner = _owner()
+    job.owner = process_owner()
     db.commit()
     context = JobContext(job_id, app)
     function = _resolve(job.function)
@@ -273,15 +274,20 @@ def _fail_abandoned_of(db: Session, tenant_id: int | None) -> list[str]:
     return [job.id for job in jobs]
 
 
-def _owner() -> str:
+def process_owner() -> str:
     """This process, as a job's row records it (asked each time: a forked rq work horse has its own pid)."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _is_abandoned(job: Job) -> bool:
-    host, _, pid = (job.owner or "").rpartition(":")
     if job.started_at is not None and utcnow() - job.started_at > timedelta(seconds=JOB_TIMEOUT_SECONDS):
         return True
+    return process_gone(job.owner or "")
+
+
+def process_gone(owner: str) -> bool:
+    """Whether ``owner`` (see :func:`process_owner`) is a process on this host that no longer runs."""
+    host, _, pid = owner.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
     try:
@@ -290,4 +296,14 @@ def _is_abandoned(job: Job) -> bool:
         return True
     except PermissionError:  # another user's live process
         return False
-    return False
+    return _is_zombie(int(pid))
+
+
+def _is_zombie(pid: int) -> bool:
+    """A killed process whose parent died too stays a zombie until something reaps it (in a container, maybe
+    nothing does): it runs no more."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]

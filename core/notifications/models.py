@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
@@ -32,16 +32,35 @@ class Notification(TenantScoped, Base):
 
 
 class OutboxMessage(TenantScoped, Base):
-    """An e-mail waiting for delivery; ``key`` makes queuing idempotent."""
+    """One e-mail to one recipient; ``key`` names the subject and the recipient, so queuing is idempotent.
+
+    Delivery (``core.mail``) moves it ``queued`` -> ``sent`` | ``retrying`` (a 4xx reply, due again at
+    ``next_attempt_at``) | ``failed`` (a 5xx reply, or too many 4xx). A sender holds it while ``lease_until`` is in
+    the future; ``reply_code``/``reply`` keep the server's last answer.
+    """
 
     __tablename__ = "outbox"
-    __table_args__ = (tenant_unique_id(), UniqueConstraint("tenant_id", "key"))
+    __table_args__ = (
+        tenant_unique_id(),
+        UniqueConstraint("tenant_id", "key"),
+        Index("ix_outbox_tenant_id_status", "tenant_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120))
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # An HTML alternative to the plain-text ``body``.
+    html_body: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="queued")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # "host:pid" of the sender holding the row, until lease_until.
+    lease_owner: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reply_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reply: Mapped[str | None] = mapped_column(String(500), nullable=True)

@@ -20,6 +20,8 @@ class Tenant(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(63), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The display name of the sender of this tenant's e-mail (default: ``name``).
+    mail_sender_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     org_model: Mapped[str] = mapped_column(String(63))
     checklist: Mapped[str] = mapped_column(String(63))
     # Optional plugins enabled for this tenant (installed is not enabled).

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from core.checklists import service as checklists
 from core.cycles import service as cycles
 from core.db import utcnow
-from core.distribution.models import DistributionList, DistributionRecipient
+from core.distribution import service as distribution
+from core.distribution.models import DistributionList
 from core.domain import Leg, OrgModel, TenantShape
 from core.errors import DomainError, flatten_messages
 from core.i18n import N_, _
@@ -130,8 +131,8 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
     if created:
         tenant = Tenant(slug=spec["slug"])
         session.add(tenant)
-    settings = ("name", "org_model", "checklist", "plugins", "org_model_options", "cadence", "severity_scale",
-                "assessment_scale", "risk_scale_max")  # fmt: skip
+    settings = ("name", "mail_sender_name", "org_model", "checklist", "plugins", "org_model_options", "cadence",
+                "severity_scale", "assessment_scale", "risk_scale_max")  # fmt: skip
     for field in settings:
         setattr(tenant, field, spec[field])
     session.flush()
@@ -149,8 +150,8 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
                 for f in spec["reporter_functions"]
             ],
         )
-        _apply_distribution_lists(session, spec["distribution_lists"])
         _apply_groups(session, spec, pm, areas, organisations)
+        _apply_distribution_lists(session, spec["distribution_lists"])  # after the groups they may name
         checklists.ensure_for_variant(session, tenant, pm.checklists[spec["checklist"]])
         # A new municipality sees its current cycle at once, not after the next housekeeping run.
         cycles.ensure(session, tenant, utcnow())
@@ -161,23 +162,7 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
 def _apply_distribution_lists(session: Session, lists: list[dict[str, Any]]) -> None:
     rows = _upsert(session, DistributionList, [_without(dl, "recipients") for dl in lists])
     for spec in lists:
-        list_id = rows[spec["key"]].id
-        wanted = {r["email"].lower(): r["name"] for r in spec["recipients"]}
-        current = {
-            r.email: r
-            for r in session.scalars(select(DistributionRecipient).where(DistributionRecipient.list_id == list_id))
-        }
-        for email, recipient in current.items():
-            if email not in wanted:
-                session.delete(recipient)
-            else:
-                recipient.name = wanted[email]
-        session.add_all(
-            DistributionRecipient(list_id=list_id, email=email, name=name)
-            for email, name in wanted.items()
-            if email not in current
-        )
-    session.flush()
+        distribution.replace_recipients(session, rows[spec["key"]], spec["recipients"], actor_id=None)
 
 
 def _apply_groups(

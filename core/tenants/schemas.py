@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import marshmallow as ma
 
-from core.api.fields import Integer
+from core.api.fields import KEY, Integer
+from core.distribution import AUDIENCES
+from core.distribution.schemas import MAX_RECIPIENTS, DistributionRecipientInSchema
 from core.domain import Leg
 from core.i18n import _, _l
 from core.privacy import FreeText
 from core.tenants.models import DEFAULT_ASSESSMENT_SCALE, DEFAULT_RISK_SCALE_MAX, DEFAULT_SEVERITY_SCALE
 
-KEY = ma.validate.Regexp(r"^[a-z0-9][a-z0-9_]{0,62}$", error=_l("Only a–z, 0–9 and _ (at most 63 characters)."))
 SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error=_l("Only a–z, 0–9 and - (2–63 characters)."))
 PLUGIN_KEY = ma.validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", error=_l("Only A–Z, a–z, 0–9, _, . and - (at most 63 characters).")
@@ -105,16 +106,15 @@ class ReporterFunctionSpecSchema(Strict):
     organisation = ma.fields.String(required=True, validate=KEY)
 
 
-class RecipientSchema(Strict):
-    name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
-    email = ma.fields.Email(required=True)
-
-
 class DistributionListSpecSchema(Strict):
     key = ma.fields.String(required=True, validate=KEY)
     name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
-    audience = ma.fields.String(required=True, validate=ma.validate.OneOf(["internal", "public"]))
-    recipients = ma.fields.List(ma.fields.Nested(RecipientSchema), load_default=list)
+    audience = ma.fields.String(required=True, validate=ma.validate.OneOf(AUDIENCES))
+    recipients = ma.fields.List(
+        ma.fields.Nested(DistributionRecipientInSchema),
+        load_default=list,
+        validate=ma.validate.Length(max=MAX_RECIPIENTS),
+    )
 
 
 def _unique_keys(field: str):
@@ -130,6 +130,12 @@ def _unique_keys(field: str):
 class TenantSpecSchema(Strict):
     slug = ma.fields.String(required=True, validate=SLUG)
     name = FreeText(required=True, validate=ma.validate.Length(min=1, max=200))
+    mail_sender_name = FreeText(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(min=1, max=200),
+        metadata={"description": "the display name of the tenant's e-mail (default: name)"},
+    )
     org_model = ma.fields.String(required=True, validate=PLUGIN_KEY)
     checklist = ma.fields.String(required=True, validate=PLUGIN_KEY)
     plugins = ma.fields.List(ma.fields.String(validate=PLUGIN_KEY), load_default=list)

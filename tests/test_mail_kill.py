@@ -1,0 +1,91 @@
+"""Exactly once across a crash, on the real leg: ``kill -9`` a real ``est worker`` in the middle of delivering
+500 messages, start a new one; the SMTP server then holds exactly one message per recipient.
+
+The worker is killed while it waits for the server's reply to one message's DATA (the server holds that reply):
+mid-conversation, with a batch of rows leased and unsent. A kill between the server's acceptance and the row's
+committed update — a window one local UPDATE long — would send that one message twice (with the same Message-ID;
+see ``core.mail``); the test places the kill outside that window so that it can assert exactly one.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from core.app import create_app
+from core.mail.message import message_id
+from core.mail.trigger import request_delivery, sweep
+from core.notifications.models import OutboxMessage
+from tests.helpers import Api, owner_connection
+from tests.mail_helpers import outbox, queue_quietly, wait_until
+from tests.smtp_server import smtp_server
+
+RECIPIENTS = 500
+
+
+def _worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [str(Path(sys.executable).parent / "est"), "worker"], env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+
+
+def _senders(app) -> set[str]:
+    with owner_connection(app) as connection:
+        owners = connection.scalars(select(OutboxMessage.lease_owner).where(OutboxMessage.lease_owner.is_not(None)))
+        return set(owners)
+
+
+def test_kill_9_mid_run_then_a_new_worker_delivers_each_message_exactly_once(
+    app, api: Api, real_services: bool, tmp_path: Path
+) -> None:
+    if not real_services:
+        pytest.skip("needs Redis and a real `est worker`")
+    api.onboard("alfa")
+    addresses = [f"mottagare{i:03d}@example.se" for i in range(RECIPIENTS)]
+    tenant = queue_quietly(app, "alfa", addresses)
+    with smtp_server() as server:
+        queue = f"{app.config['EST'].queue_name}-mail-kill"
+        settings = replace(app.config["EST"], queue_name=queue, smtp_host="127.0.0.1", smtp_port=server.port,
+                           smtp_tls="none")  # fmt: skip
+        env = {**os.environ, "EST_QUEUE_NAME": queue, "EST_SMTP_HOST": "127.0.0.1", "EST_SMTP_PORT": str(server.port),
+               "EST_SMTP_TLS": "none", "PYTHONPATH": os.getcwd()}  # fmt: skip
+        mail_app = create_app(settings)
+        server.hold_at = random.randint(RECIPIENTS // 5, RECIPIENTS * 4 // 5)
+        first = _worker(env, tmp_path / "worker.log")
+        try:
+            with mail_app.app_context():
+                request_delivery(tenant)
+            assert server.holding.wait(120), (tmp_path / "worker.log").read_text()[-3000:]
+            (sender,) = _senders(app)  # the work horse running the delivery job
+            os.kill(int(sender.rpartition(":")[2]), signal.SIGKILL)
+            first.send_signal(signal.SIGKILL)
+            first.wait()
+        finally:
+            server.released.set()
+            if first.poll() is None:
+                first.kill()
+        assert len(server.messages) == server.hold_at
+        second = _worker(env, tmp_path / "worker.log")
+        try:
+            with mail_app.app_context():
+                assert sweep(mail_app) == [tenant]
+            wait_until(lambda: all(r.status == "sent" for r in outbox(app, tenant).values()), timeout=180)
+        finally:
+            second.terminate()
+            second.wait(30)
+        mail_app.extensions["est.engine"].dispose()
+    rows = outbox(app, tenant)
+    assert server.recipients() == dict.fromkeys(addresses, 1)
+    ids = server.message_ids()
+    assert len(ids) == RECIPIENTS and set(ids.values()) == {1}
+    assert set(ids) == {message_id(row, settings.mail_from) for row in rows.values()}
+    assert {(row.status, row.attempts, row.reply_code) for row in rows.values()} == {("sent", 1, 250)}
