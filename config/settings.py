@@ -41,6 +41,8 @@ class Settings:
     # Report imports: most rows per file, and largest file (bytes) accepted for upload.
     import_max_rows: int = 200_000
     import_max_bytes: int = 40 * 1024 * 1024
+    # Where the accessibility statement (/tillganglighet) tells people to report a barrier: an e-mail address.
+    accessibility_contact: str = "tillganglighet@example.invalid"
     # Demo only: the password of the seeded demo accounts.
     demo_password: str = "demo"
 

@@ -1,0 +1,34 @@
+"""The web pages: server-rendered Jinja templates (``core/templates``) and est's own static files
+(``core/static``, at ``/static``), one module per audience — ``account`` (login, the choice of municipality,
+language, the accessibility statement), ``reporter`` and ``coordinator`` — under the tenant's pages of ``tenant``.
+
+Pages call the same services as the API, never est's HTTP API. Every form carries the session's CSRF token
+(``core.csrf``); the Content-Security-Policy (``core.security``) allows no inline script or style, so pages keep
+theirs in ``core/static``, and every task works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, get_flashed_messages, request
+
+from core.accounts.models import Role
+from core.csrf import form_token
+from core.web import account, coordinator, language, reporter, tenant
+
+
+@tenant.blp.route("/")
+def home():
+    """The tenant's home for the caller's role."""
+    return coordinator.home() if tenant.coordinates(Role.COORDINATOR) else reporter.home()
+
+
+def init_app(app: Flask) -> None:
+    language.init_app(app)
+    app.jinja_env.globals.update(
+        csrf_token=form_token,
+        current_user=lambda: g.get("user"),
+        current_path=lambda: request.full_path.rstrip("?"),
+        flashed=get_flashed_messages,
+    )
+    app.register_blueprint(account.blp)
+    app.register_blueprint(tenant.blp)

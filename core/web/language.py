@@ -1,0 +1,158 @@
+"""The pages' language: Swedish by default, English by a switch remembered in a cookie.
+
+Templates write their texts as ``{{ _("English msgid") }}``. Until the Babel catalogues exist, ``gettext`` below
+looks the Swedish text up in ``SWEDISH`` (the one place the pages' Swedish lives) and returns the msgid itself in
+English; where an app already has a ``_`` (Flask-Babel), that one is used.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+
+LANGUAGES = ("sv", "en")
+COOKIE = "est_lang"
+REMEMBERED_FOR = 365 * 24 * 3600
+
+SWEDISH = {
+    # layout
+    "Effective coordination for safety": "Effektiv samordning för trygghet",
+    "Skip to content": "Hoppa till innehållet",
+    "Language": "Språk",
+    "Accessibility": "Tillgänglighet",
+    "Log out": "Logga ut",
+    "Logged in as %(email)s": "Inloggad som %(email)s",
+    "Main menu": "Huvudmeny",
+    "Home": "Start",
+    "Report": "Rapportera",
+    "My reports": "Mina rapporter",
+    # login and tenants
+    "Log in": "Logga in",
+    "E-mail": "E-post",
+    "Password": "Lösenord",
+    "Wrong e-mail address or password.": "Fel e-postadress eller lösenord.",
+    "Choose municipality": "Välj kommun",
+    "You are not a member of any municipality yet.": "Du är inte medlem i någon kommun än.",
+    "To the login": "Till inloggningen",
+    "Page not found": "Sidan finns inte",
+    "The page does not exist, or you do not have access to it.": "Sidan finns inte, eller så har du inte tillgång till den.",  # noqa: E501
+    "To the start page": "Till startsidan",
+    "Refused": "Avvisat",
+    # roles
+    "reporter": "rapportör",
+    "coordinator": "samordnare",
+    "admin": "administratör",
+    # reporter
+    "Report what you have seen": "Rapportera det du har sett",
+    "New report": "Ny rapport",
+    "Edit report": "Ändra rapport",
+    "There is a problem": "Det finns ett problem",
+    "Nothing was saved.": "Inget har sparats.",
+    "Area": "Område",
+    "What did you see?": "Vad såg du?",
+    "When?": "När?",
+    "Now": "Nu",
+    "This evening (18–24)": "I kväll (18–24)",
+    "Yesterday evening (18–24)": "I går kväll (18–24)",
+    "Another time": "Annan tid",
+    "Date and time": "Datum och tid",
+    "Used when you choose “Another time”.": "Används när du väljer ”Annan tid”.",
+    "Place": "Plats",
+    "A street, a square, a stairwell – never a name of a person.": "En gata, ett torg, en trappuppgång – aldrig namn på en person.",  # noqa: E501
+    "Severity": "Allvarlighetsgrad",
+    "Comment": "Kommentar",
+    "Early action taken": "Tidiga åtgärder",
+    "Write about places and events, never about persons: no names, personal identity numbers, phone numbers, "
+    "e-mail addresses or registration numbers.": "Skriv om platser och händelser, aldrig om personer: inga namn, "
+    "personnummer, telefonnummer, e-postadresser eller registreringsnummer.",
+    "(optional)": "(frivilligt)",
+    "Send report": "Skicka rapporten",
+    "Save changes": "Spara ändringarna",
+    "The report is saved.": "Rapporten är sparad.",
+    "Choose an area.": "Välj ett område.",
+    "Choose what you saw.": "Välj vad du såg.",
+    "Choose a severity.": "Välj en allvarlighetsgrad.",
+    "Give a date and time.": "Ange datum och tid.",
+    "The evening has not begun yet.": "Kvällen har inte börjat än.",
+    "Give a place.": "Ange en plats.",
+    "This period": "Den här perioden",
+    "Earlier": "Tidigare",
+    "No reports yet.": "Inga rapporter än.",
+    "Edit": "Ändra",
+    "compiled – can no longer be changed": "sammanställd – kan inte längre ändras",
+    "late": "sen",
+    "Period %(period)s": "Period %(period)s",
+    # coordinator
+    "Current period": "Aktuell period",
+    "No cycle is open for this period yet.": "Ingen cykel är öppen för den här perioden än.",
+    "State": "Läge",
+    "Deadline": "Sista rapporteringsdag",
+    "%(days)s d %(hours)s h left": "%(days)s d %(hours)s h kvar",
+    "%(hours)s h %(minutes)s min left": "%(hours)s h %(minutes)s min kvar",
+    "The deadline has passed.": "Sista rapporteringsdagen har passerat.",
+    "collecting": "samlar in",
+    "compiling": "sammanställs",
+    "assessed": "bedömd",
+    "published": "publicerad",
+    "closed": "avslutad",
+    "Coverage": "Täckning",
+    "%(reported)s of %(total)s reporting functions have reported.": "%(reported)s av %(total)s rapporterande funktioner har rapporterat.",  # noqa: E501
+    "Organisation": "Organisation",
+    "Reports": "Rapporter",
+    "Not reported": "Inte rapporterat",
+    "Reported": "Rapporterat",
+    "Reports without a reporting function: %(count)s": "Rapporter utan rapporterande funktion: %(count)s",
+    "Reports so far by item": "Rapporter hittills per punkt",
+    "Reports so far by area": "Rapporter hittills per område",
+    "Item": "Punkt",
+    "Total": "Totalt",
+    # accessibility statement
+    "Accessibility statement": "Tillgänglighetsredogörelse",
+    "ACCESSIBILITY_INTRO": "est ska kunna användas av alla. Den här redogörelsen beskriver hur tjänsten uppfyller "
+    "lagen (2018:1937) om tillgänglighet till digital offentlig service, kända brister och hur du kan rapportera "
+    "problem.",
+    "How accessible is the service?": "Hur tillgänglig är tjänsten?",
+    "ACCESSIBILITY_STATUS": "Tjänsten är byggd för att uppfylla WCAG 2.1 nivå AA. Varje sida testas automatiskt "
+    "med axe i en riktig webbläsare, på svenska och engelska, och rapportformuläret går att fylla i med enbart "
+    "tangentbord och utan JavaScript.",
+    "Known shortcomings": "Kända brister",
+    "ACCESSIBILITY_GAPS": "Kartan och diagrammen finns ännu inte; när de kommer ska de ha en tabell med samma "
+    "uppgifter bredvid sig.",
+    "Report a barrier": "Rapportera en brist",
+    "ACCESSIBILITY_CONTACT": "Om du stöter på något som hindrar dig, kontakta EST-samordnaren i din kommun eller "
+    "skriv till kommunens registratur. Beskriv sidan och vad som inte fungerade; vi svarar inom två veckor.",
+    "Enforcement": "Tillsyn",
+    "ACCESSIBILITY_DIGG": "Myndigheten för digital förvaltning (Digg) ansvarar för tillsynen av lagen. Om du inte "
+    "är nöjd med hur vi hanterar dina synpunkter kan du anmäla det till Digg.",
+}
+
+ENGLISH = {  # msgids that are keys rather than text: their English
+    "ACCESSIBILITY_INTRO": "est is meant for everyone. This statement describes how the service meets the Swedish "
+    "act (2018:1937) on accessibility to digital public services, its known shortcomings and how to report a "
+    "problem.",
+    "ACCESSIBILITY_STATUS": "The service is built to meet WCAG 2.1 level AA. Every page is tested automatically "
+    "with axe in a real browser, in Swedish and English, and the report form can be filled in with the keyboard "
+    "alone and without JavaScript.",
+    "ACCESSIBILITY_GAPS": "The map and the charts do not exist yet; when they come, each will have a table with "
+    "the same figures beside it.",
+    "ACCESSIBILITY_CONTACT": "If something stops you, contact the EST coordinator of your municipality or write "
+    "to the municipality's registry. Describe the page and what did not work; we answer within two weeks.",
+    "ACCESSIBILITY_DIGG": "The Agency for Digital Government (Digg) supervises the act. If you are not satisfied "
+    "with how we handle your feedback, you can report it to Digg.",
+}
+
+
+def language() -> str:
+    """The caller's chosen language (the cookie), else the default (``EST_DEFAULT_LANGUAGE``: Swedish)."""
+    chosen = request.cookies.get(COOKIE)
+    return chosen if chosen in LANGUAGES else current_app.config["EST"].default_language
+
+
+def gettext(msgid: str, **values: object) -> str:
+    """The text of ``msgid`` in the caller's language, with ``%(name)s`` placeholders filled from ``values``."""
+    text = SWEDISH.get(msgid, msgid) if language() == "sv" else ENGLISH.get(msgid, msgid)
+    return text % values if values else text
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.setdefault("_", gettext)
+    app.jinja_env.globals["language"] = language

@@ -1,0 +1,145 @@
+"""The web pages through the test client: reporting with the form, the guard's refusal, CSRF, the tenancy wall
+(404 pages, never data), the coordinator's coverage, landing after login, the language switch."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+
+from core.reports.models import Report
+from tests.helpers import Api, count_all
+from tests.page_helpers import PageClient, report_form, two_tenants
+
+PERSONNUMMER = "811218-9876"
+
+
+def test_a_reporter_reports_with_the_form_and_sees_it_in_mina_rapporter(app: Flask, api: Api) -> None:
+    alfa, _beta = two_tenants(api)
+    reporter = PageClient(app, "rapportor@alfa.test")
+    form = reporter.get("/t/alfa/rapportera").get_data(as_text=True)
+    assert 'lang="sv"' in form and "Rapportera" in form and "Skadegörelse" in form
+    response = reporter.post("/t/alfa/rapportera", report_form(alfa.areas["norr"], comment="Krossad ruta"))
+    assert response.status_code == 303 and response.headers["Location"].endswith("/t/alfa/mina-rapporter")
+    mine = reporter.get("/t/alfa/mina-rapporter").get_data(as_text=True)
+    assert "Rapporten är sparad." in mine and "Norr" in mine and "Den här perioden" in mine
+    stored = api.get("/api/v1/tenants/alfa/reports", alfa.admin).get_json()["items"]
+    assert [(r["item"], r["reporter_function"], r["comment"]) for r in stored] == [
+        ("skadegorelse", "faltgrupp", "Krossad ruta")
+    ]
+    again = reporter.get("/t/alfa/rapportera").get_data(as_text=True)
+    assert f'<option value="{alfa.areas["norr"]}" selected>' in again  # the last area is remembered
+
+
+def test_the_guard_refusal_is_shown_beside_the_comment_and_nothing_is_stored(app: Flask, api: Api) -> None:
+    alfa, _beta = two_tenants(api)
+    reporter = PageClient(app, "rapportor@alfa.test")
+    response = reporter.post(
+        "/t/alfa/rapportera", report_form(alfa.areas["norr"], comment=f"Pojken {PERSONNUMMER} igen", place="")
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'class="error-summary"' in page and 'href="#comment"' in page and 'href="#place"' in page
+    assert re.search(r'<p class="field-error" id="comment-error">[^<]*personnummer', page, re.IGNORECASE)
+    assert 'aria-describedby="comment-error privacy-hint" aria-invalid="true"' in page
+    assert PERSONNUMMER not in page.replace(f"Pojken {PERSONNUMMER} igen</textarea>", "")  # only in the field
+    assert count_all(app, Report) == {"Report": 0}
+
+
+def test_forms_without_their_csrf_token_are_refused(app: Flask, api: Api) -> None:
+    alfa, _beta = two_tenants(api)
+    reporter = PageClient(app, "rapportor@alfa.test")
+    refused = reporter.post("/t/alfa/rapportera", report_form(alfa.areas["norr"]), csrf=False)
+    assert refused.status_code == 400 and "Ladda om sidan" in refused.get_data(as_text=True)
+    wrong = reporter.client.post("/t/alfa/rapportera", data={**report_form(alfa.areas["norr"]), "csrf": "fel"})
+    assert wrong.status_code == 400
+    assert reporter.post("/sprak", {"lang": "en", "next": "/"}, page="/tillganglighet", csrf=False).status_code == 400
+    assert count_all(app, Report) == {"Report": 0}
+
+
+def test_other_tenants_pages_and_reports_are_404_pages(app: Flask, api: Api) -> None:
+    alfa, beta = two_tenants(api)
+    theirs = beta.report(beta.member("annan", "reporter", organisation="kommun", function="faltgrupp"),
+                         area="norr", at="2026-03-02T10:00:00+01:00")  # fmt: skip
+    colleagues = alfa.report(alfa.admin, area="norr", at="2026-03-02T10:00:00+01:00")
+    outsider = PageClient(app, "rapportor@beta.test")
+    reporter = PageClient(app, "rapportor@alfa.test")
+    for client, path in [
+        (outsider, "/t/alfa/"),
+        (outsider, "/t/alfa/rapportera"),
+        (outsider, "/t/alfa/mina-rapporter"),
+        (outsider, f"/t/alfa/rapporter/{colleagues['id']}"),
+        (outsider, "/t/finns-inte/"),
+        (reporter, f"/t/alfa/rapporter/{theirs['id']}"),
+        (reporter, f"/t/alfa/rapporter/{colleagues['id']}"),
+        (reporter, "/t/alfa/rapporter/99999"),
+    ]:
+        response = client.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 404 and response.mimetype == "text/html", path
+        assert "Sidan finns inte" in page and "Torget" not in page, path
+        assert client is reporter or "Alfa kommun" not in page, path
+    posted = reporter.client.post(
+        f"/t/alfa/rapporter/{theirs['id']}",
+        data={**report_form(alfa.areas["norr"]), "csrf": reporter.csrf("/tillganglighet")},
+    )
+    assert posted.status_code == 404
+    assert api.get(f"/api/v1/tenants/beta/reports/{theirs['id']}", beta.admin).get_json()["place"]["text"] == "Torget"
+
+
+def test_anonymous_visitors_are_sent_to_the_login_and_back(app: Flask, api: Api) -> None:
+    two_tenants(api)
+    visitor = PageClient(app)
+    response = visitor.get("/t/alfa/rapportera")
+    assert response.status_code == 302 and response.headers["Location"] == "/login?next=/t/alfa/rapportera"
+    logged_in = visitor.post("/login?next=/t/alfa/rapportera", {"email": "rapportor@alfa.test",
+                             "password": "korrekt-hästbatteri-häftstift", "next": "/t/alfa/rapportera"})  # fmt: skip
+    assert logged_in.headers["Location"] == "/t/alfa/rapportera"
+    assert visitor.get("/tillganglighet").status_code == 200
+
+
+def test_the_coordinators_home_shows_the_cycle_and_coverage(app: Flask, api: Api) -> None:
+    alfa, _beta = two_tenants(api)
+    reporter = PageClient(app, "rapportor@alfa.test")
+    assert reporter.post("/t/alfa/rapportera", report_form(alfa.areas["norr"])).status_code == 303
+    alfa.cycle(at=_now_iso())
+    page = PageClient(app, "samordnare@alfa.test").get("/t/alfa/").get_data(as_text=True)
+    assert "1 av 3 rapporterande funktioner har rapporterat." in page
+    missing = page.split("Inte rapporterat", 1)[1].split("Rapporterat", 1)[0]
+    assert "Områdespolis" in page.split("Lokalpolisområdet", 1)[1] and "Fältgrupp" not in missing
+    assert "samlar in" in page and "Sista rapporteringsdag" in page and "kvar" in page
+    assert re.search(r"<td>Skadegörelse[^<]*</td><td class=\"number\">1</td>", page)
+    assert re.search(r"<td>Norr</td><td class=\"number\">1</td>", page)
+    home = reporter.get("/t/alfa/").get_data(as_text=True)
+    assert "Täckning" not in home and 'class="button big"' in home
+
+
+def test_after_login_one_lands_on_the_home_or_chooses_among_tenants(app: Flask, api: Api) -> None:
+    alfa, beta = two_tenants(api)
+    assert PageClient(app, "rapportor@alfa.test").get("/").headers["Location"] == "/t/alfa/"
+    api.user("samordnare@alfa.test", tenant="beta", role="coordinator")
+    chooser = PageClient(app, "samordnare@alfa.test").get("/").get_data(as_text=True)
+    assert 'href="/t/alfa/"' in chooser and 'href="/t/beta/"' in chooser and "Välj kommun" in chooser
+
+
+def test_the_language_switch_is_remembered(app: Flask, api: Api) -> None:
+    two_tenants(api)
+    reporter = PageClient(app, "rapportor@alfa.test")
+    switched = reporter.post("/sprak", {"lang": "en", "next": "/t/alfa/rapportera"}, page="/t/alfa/rapportera")
+    assert switched.status_code == 303 and switched.headers["Location"] == "/t/alfa/rapportera"
+    assert "Max-Age=31536000" in switched.headers["Set-Cookie"]
+    page = reporter.get("/t/alfa/rapportera").get_data(as_text=True)
+    assert 'lang="en"' in page and "Send report" in page and "Svenska" in page
+    assert (
+        reporter.post("/sprak", {"lang": "sv", "next": "https://elsewhere.example/"}, page="/tillganglighet").headers[
+            "Location"
+        ]
+        == "/"
+    )
+    assert 'lang="sv"' in reporter.get("/t/alfa/rapportera").get_data(as_text=True)
+
+
+def _now_iso() -> str:
+    from core.db import utcnow
+
+    return utcnow().isoformat()
