@@ -115,7 +115,7 @@ def test_the_coordinators_home_shows_the_cycle_and_coverage(app: Flask, api: Api
 
 
 def test_after_login_one_lands_on_the_home_or_chooses_among_tenants(app: Flask, api: Api) -> None:
-    alfa, beta = two_tenants(api)
+    two_tenants(api)
     assert PageClient(app, "rapportor@alfa.test").get("/").headers["Location"] == "/t/alfa/"
     api.user("samordnare@alfa.test", tenant="beta", role="coordinator")
     chooser = PageClient(app, "samordnare@alfa.test").get("/").get_data(as_text=True)
@@ -143,3 +143,46 @@ def _now_iso() -> str:
     from core.db import utcnow
 
     return utcnow().isoformat()
+
+
+def test_quick_times_and_the_precise_picker(app: Flask, api: Api) -> None:
+    alfa, _beta = two_tenants(api)
+    reporter = PageClient(app, "rapportor@alfa.test")
+    assert re.search(r'id="at" name="at" value="\d{4}-\d\d-\d\dT\d\d:\d\d"', reporter.get("/t/alfa/rapportera").text)
+    for when in ("last_night", "exact"):
+        form = report_form(alfa.areas["norr"], when=when, at="2026-03-03T21:30")
+        assert reporter.post("/t/alfa/rapportera", form).status_code == 303
+    bad = reporter.post("/t/alfa/rapportera", report_form(alfa.areas["norr"], when="exact", at="i morgon"))
+    assert bad.status_code == 422 and 'href="#at"' in bad.text and "Ange datum och tid." in bad.text
+    stored = api.get("/api/v1/tenants/alfa/reports", alfa.admin).get_json()["items"]
+    exact = next(r for r in stored if r["occurred_until"] is None)
+    evening = next(r for r in stored if r["occurred_until"] is not None)
+    assert exact["occurred_at"].startswith("2026-03-03T20:30")  # 21:30 in Stockholm is 20:30 UTC
+    assert evening["occurred_at"][11:16] in ("17:00", "16:00") and evening["occurred_until"][11:16] in (
+        "22:59",
+        "21:59",
+    )
+
+
+def test_a_report_is_editable_until_its_period_is_compiled(app: Flask, api: Api) -> None:
+    alfa, _beta = two_tenants(api)
+    reporter = PageClient(app, "rapportor@alfa.test")
+    assert reporter.post("/t/alfa/rapportera", report_form(alfa.areas["norr"])).status_code == 303
+    report_id = api.get("/api/v1/tenants/alfa/reports", alfa.admin).get_json()["items"][0]["id"]
+    edit = f"/t/alfa/rapporter/{report_id}"
+    assert f'href="{edit}"' in reporter.get("/t/alfa/mina-rapporter").text
+    changed = reporter.post(edit, report_form(alfa.areas["centrum"], place="Busshållplatsen", when="exact",
+                                              at=re.search(r'name="at" value="([^"]+)"', reporter.get(edit).text)[1]))  # fmt: skip
+    assert changed.status_code == 303
+    stored = api.get(f"/api/v1/tenants/alfa/reports/{report_id}", alfa.admin).get_json()
+    assert (stored["place"]["text"], stored["area"]) == ("Busshållplatsen", alfa.areas["centrum"])
+    cycle = alfa.cycle(at=_now_iso())
+    assert alfa.move(cycle["id"], "compiling").status_code == 200
+    alfa.compiled(cycle["id"], "part_kommun")
+    mine = reporter.get("/t/alfa/mina-rapporter").text
+    assert f'href="{edit}"' not in mine and "kan inte längre ändras" in mine
+    locked = reporter.post(edit, report_form(alfa.areas["norr"], place="Torget"))
+    assert locked.status_code == 422 and "kan inte längre ändras" in locked.text
+    assert api.get(f"/api/v1/tenants/alfa/reports/{report_id}", alfa.admin).get_json()["place"]["text"] == (
+        "Busshållplatsen"
+    )

@@ -47,6 +47,8 @@ def _form_page(values: dict[str, Any], errors: dict[str, list[str]], report: Rep
     version = checklists.current(db)
     sections = checklist_content.answerable_by(version.content, actor().leg(db))["sections"]
     areas = sorted((a for a in context.areas.values() if a.active), key=lambda a: a.name)
+    if not values.get("at"):  # the precise picker starts at now
+        values = {**values, "at": context.now.astimezone(_zone()).strftime(report_form.LOCAL_MINUTE)}
     return render_template(
         "report_form.html",
         values=values,
