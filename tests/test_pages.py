@@ -171,8 +171,8 @@ def test_a_report_is_editable_until_its_period_is_compiled(app: Flask, api: Api)
     report_id = api.get("/api/v1/tenants/alfa/reports", alfa.admin).get_json()["items"][0]["id"]
     edit = f"/t/alfa/rapporter/{report_id}"
     assert f'href="{edit}"' in reporter.get("/t/alfa/mina-rapporter").text
-    changed = reporter.post(edit, report_form(alfa.areas["centrum"], place="Busshållplatsen", when="exact",
-                                              at=re.search(r'name="at" value="([^"]+)"', reporter.get(edit).text)[1]))  # fmt: skip
+    at = re.search(r'name="at" value="([^"]+)"', reporter.get(edit).text)[1]
+    changed = reporter.post(edit, report_form(alfa.areas["centrum"], place="Busshållplatsen", when="exact", at=at))
     assert changed.status_code == 303
     stored = api.get(f"/api/v1/tenants/alfa/reports/{report_id}", alfa.admin).get_json()
     assert (stored["place"]["text"], stored["area"]) == ("Busshållplatsen", alfa.areas["centrum"])
