@@ -9,6 +9,9 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from config.settings import REPO_ROOT
+from core.tenancy import current_session
+from core.tenants import files, onboarding
 from tests.cycle_helpers import Tenant
 from tests.helpers import PASSWORD, Api
 
@@ -49,3 +52,12 @@ def two_tenants(api: Api) -> tuple[Tenant, Tenant]:
     alfa.member("samordnare", "coordinator", organisation="kommun")
     beta.member("rapportor", "reporter", organisation="kommun", function="faltgrupp")
     return alfa, beta
+
+
+def onboard_pilot(app: Flask, slug: str) -> None:
+    """Onboard one of the pilots from its file in ``tenants/``."""
+    with app.app_context():
+        db = current_session()
+        pm = app.extensions["est.plugins"]
+        onboarding.apply(db, files.load(REPO_ROOT / "tenants" / f"{slug}.toml", pm), pm)
+        db.commit()

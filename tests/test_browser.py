@@ -23,7 +23,7 @@ from core.app import create_app
 from core.db import utcnow
 from core.serving import make_demo_server
 from tests.helpers import PASSWORD, Api
-from tests.page_helpers import two_tenants
+from tests.page_helpers import onboard_pilot, two_tenants
 
 CHROMIUM = os.environ.get("EST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
@@ -193,3 +193,23 @@ def test_every_page_passes_axe_in_both_languages(api: Api, browser: Browser, ser
         assert "Täckning" in page.inner_text("main") or "Coverage" in page.inner_text("main")
         look(page, f"coordinator-home-{language}")
         page.context.close()
+
+
+def test_norrkopings_seventy_functions_stay_legible(app: Flask, api: Api, browser: Browser, server: str) -> None:
+    onboard_pilot(app, "norrkoping")
+    admin = api.user("admin@norrkoping.test", tenant="norrkoping", role="admin")
+    base = "/api/v1/tenants/norrkoping"
+    api.post(f"{base}/cycles", admin, json={"at": utcnow().isoformat()})
+    functions = api.get(f"{base}/reporter-functions?page_size=200", admin).get_json()["items"]
+    areas = api.get(f"{base}/areas?page_size=200", admin).get_json()["items"]
+    sections = api.get(f"{base}/checklist", admin).get_json()["content"]["sections"]
+    item = next(s for s in sections if s["answered_by"] is None)["items"][0]["key"]
+    for function in functions[::2]:
+        body = {"item": item, "area": areas[0]["id"], "occurred_at": utcnow().isoformat(), "severity": 1,
+                "place": {"text": "Torget"}, "reporter_function": function["key"]}  # fmt: skip
+        assert api.post(f"{base}/reports", admin, json=body).status_code == 201
+    page = _page(browser, server)
+    log_in(page, "admin@norrkoping.test")
+    reported = len(functions[::2])
+    assert f"{reported} av {len(functions)} rapporterande funktioner har rapporterat." in page.inner_text("main")
+    look(page, "coordinator-home-norrkoping")

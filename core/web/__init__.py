@@ -9,9 +9,11 @@ theirs in ``core/static``, and every task works without JavaScript.
 
 from __future__ import annotations
 
-from flask import Flask, g, get_flashed_messages, request
+from flask import Flask, current_app, g, get_flashed_messages, render_template, request
+from werkzeug.exceptions import NotFound
 
 from core.accounts.models import Role
+from core.api import API_PREFIX
 from core.csrf import form_token
 from core.web import account, coordinator, language, reporter, tenant
 
@@ -22,6 +24,13 @@ def home():
     return coordinator.home() if tenant.coordinates(Role.COORDINATOR) else reporter.home()
 
 
+def not_found(error: NotFound):
+    """An unknown address outside the API is answered with the 404 page; the API's stay in its JSON error shape."""
+    if request.path == API_PREFIX or request.path.startswith(f"{API_PREFIX}/"):
+        return current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].handle_http_exception(error)
+    return render_template("not_found.html"), 404
+
+
 def init_app(app: Flask) -> None:
     language.init_app(app)
     app.jinja_env.globals.update(
@@ -30,5 +39,6 @@ def init_app(app: Flask) -> None:
         current_path=lambda: request.full_path.rstrip("?"),
         flashed=get_flashed_messages,
     )
+    app.register_error_handler(NotFound, not_found)
     app.register_blueprint(account.blp)
     app.register_blueprint(tenant.blp)
