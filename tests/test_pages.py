@@ -8,6 +8,7 @@ import re
 from flask import Flask
 
 from core.reports.models import Report
+from tests.cycle_helpers import Tenant
 from tests.helpers import Api, count_all
 from tests.page_helpers import PageClient, report_form, two_tenants
 
@@ -186,3 +187,17 @@ def test_a_report_is_editable_until_its_period_is_compiled(app: Flask, api: Api)
     assert api.get(f"/api/v1/tenants/alfa/reports/{report_id}", alfa.admin).get_json()["place"]["text"] == (
         "Busshållplatsen"
     )
+
+
+def test_the_form_offers_the_sections_the_reporters_party_answers(app: Flask, api: Api) -> None:
+    malmo = Tenant(api, "alfa", checklist="malmo")
+    malmo.member("polisen", "reporter", organisation="polis", function="omradespolis")
+    malmo.member("vard", "reporter", organisation="bostader", function="husvardar")
+    police = PageClient(app, "polisen@alfa.test").get("/t/alfa/rapportera").text
+    housing = PageClient(app, "vard@alfa.test").get("/t/alfa/rapportera").text
+    assert "<legend>Brottsutveckling under veckan</legend>" in police and "Bostadsområden" not in police
+    assert "<legend>Bostadsområden</legend>" in housing and "Brottsutveckling under veckan" not in housing
+    refused = PageClient(app, "vard@alfa.test").post(
+        "/t/alfa/rapportera", report_form(malmo.areas["norr"], item="skjutningar")
+    )
+    assert refused.status_code == 422 and 'href="#item-' in refused.text  # the service's rule, shown at the field
