@@ -131,6 +131,7 @@ def test_the_language_switch_is_remembered(app: Flask, api: Api) -> None:
     assert "Max-Age=31536000" in switched.headers["Set-Cookie"]
     page = reporter.get("/t/alfa/rapportera").get_data(as_text=True)
     assert 'lang="en"' in page and "Send report" in page and "Svenska" in page
+    assert '<fieldset class="section" lang="sv">' in page  # the tenant's checklist stays Swedish, and says so
     assert (
         reporter.post("/sprak", {"lang": "sv", "next": "https://elsewhere.example/"}, page="/tillganglighet").headers[
             "Location"

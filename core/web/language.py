@@ -8,10 +8,12 @@ English; where an app already has a ``_`` (Flask-Babel), that one is used.
 from __future__ import annotations
 
 from flask import Flask, current_app, request
+from markupsafe import Markup
 
 LANGUAGES = ("sv", "en")
 COOKIE = "est_lang"
 REMEMBERED_FOR = 365 * 24 * 3600
+CONTENT_LANGUAGE = "sv"  # the language tenants write their checklists, areas and functions in
 
 SWEDISH = {
     # layout
@@ -153,6 +155,12 @@ def gettext(msgid: str, **values: object) -> str:
     return text % values if values else text
 
 
+def content_lang() -> Markup:
+    """The ``lang`` attribute for a tenant's own content (checklist, areas, functions: written in Swedish) on a
+    page in another language, so that screen readers pronounce it as Swedish (WCAG 3.1.2)."""
+    return Markup("") if language() == CONTENT_LANGUAGE else Markup(f' lang="{CONTENT_LANGUAGE}"')
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.setdefault("_", gettext)
-    app.jinja_env.globals["language"] = language
+    app.jinja_env.globals.update(language=language, content_lang=content_lang)
