@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, get_flashed_messages, render_template, request
 from werkzeug.exceptions import NotFound
 
-from core.accounts.models import Role
+from core.accounts.actor import current_actor
 from core.api import API_PREFIX
 from core.csrf import form_token
 from core.web import account, coordinator, language, reporter, tenant
@@ -20,8 +20,9 @@ from core.web import account, coordinator, language, reporter, tenant
 
 @tenant.blp.route("/")
 def home():
-    """The tenant's home for the caller's role."""
-    return coordinator.home() if tenant.coordinates(Role.COORDINATOR) else reporter.home()
+    """The tenant's home for the caller's role: coordinators and admins (who act for others) get the
+    coordinator's, reporters the reporter's."""
+    return coordinator.home() if current_actor().may_act_for_others else reporter.home()
 
 
 def not_found(error: NotFound):

@@ -13,6 +13,7 @@ from typing import Any
 from flask import flash, g, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
+from core.accounts.actor import current_actor
 from core.checklists import content as checklist_content
 from core.checklists import service as checklists
 from core.csrf import check_form_token
@@ -24,13 +25,13 @@ from core.reports.models import Report
 from core.tenancy import current_session
 from core.web import report_form
 from core.web.language import gettext as _
-from core.web.tenant import PageNotFound, actor, blp
+from core.web.tenant import PageNotFound, blp
 
 MY_REPORTS_SHOWN = 200
 
 
 def _context(now: datetime | None = None) -> service.ReportingContext:
-    return service.ReportingContext(current_session(), g.tenant, actor(), now)
+    return service.ReportingContext(current_session(), g.tenant, current_actor(), now)
 
 
 def _zone():
@@ -45,7 +46,7 @@ def _form_page(values: dict[str, Any], errors: dict[str, list[str]], report: Rep
     db = current_session()
     context = _context()
     version = checklists.current(db)
-    sections = checklist_content.answerable_by(version.content, actor().leg(db))["sections"]
+    sections = checklist_content.answerable_by(version.content, current_actor().leg(db))["sections"]
     areas = sorted((a for a in context.areas.values() if a.active), key=lambda a: a.name)
     if not values.get("at"):  # the precise picker starts at now
         values = {**values, "at": context.now.astimezone(_zone()).strftime(report_form.LOCAL_MINUTE)}

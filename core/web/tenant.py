@@ -11,8 +11,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HttpNotFound
 
-from core.accounts.actor import Actor, current_actor
-from core.accounts.models import Role
+from core.accounts.actor import current_actor
 from core.api.tenant_blueprint import bind_tenant, load_membership, unbind_tenant
 from core.csrf import CsrfRefused
 from core.errors import NotFound
@@ -51,15 +50,6 @@ def _members_only():
     return None
 
 
-def actor() -> Actor:
-    return current_actor()
-
-
-def coordinates(role: Role | None = None) -> bool:
-    """Whether the caller has at least a coordinator's rights (or ``role``'s) in the tenant."""
-    return actor().role.rank >= (role or Role.COORDINATOR).rank
-
-
 @blp.errorhandler(PageNotFound)
 @blp.errorhandler(NotFound)
 def not_found(_error: Exception):
@@ -76,4 +66,4 @@ def _tenant_in_templates() -> dict:
     """The tenant's name and the caller's role, on the pages of its members only (never on the 404 page)."""
     if not g.get("member_page"):
         return {}
-    return {"tenant": g.tenant, "role_name": gettext(actor().role.value)}
+    return {"tenant": g.tenant, "role_name": gettext(current_actor().role.value)}
