@@ -26,12 +26,20 @@ FORM_FIELD = {"place.text": "place", "place": "place", "occurred_until": "when",
 _schema = ReportInSchema()
 
 
+FORM_ORDER = ("_form", "area", "item", "when", "at", "place", "severity", "comment", "early_action")
+
+
+def ordered(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Errors in the order of the form's fields, as the error summary lists them."""
+    return dict(sorted(errors.items(), key=lambda error: FORM_ORDER.index(error[0]) if error[0] in FORM_ORDER else 0))
+
+
 class FormErrors(Exception):
-    """The form's field → its messages."""
+    """The form's field → its messages, in the order of the form."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__("the report form has errors")
-        self.errors = errors
+        self.errors = ordered(errors)
 
 
 def form_errors(api_errors: Mapping[str, Any], when: str) -> dict[str, list[str]]:
@@ -42,7 +50,7 @@ def form_errors(api_errors: Mapping[str, Any], when: str) -> dict[str, list[str]
         if name == "occurred_at":
             name = "at" if when == "exact" else "when"
         errors.setdefault(name, []).extend(messages)
-    return errors
+    return ordered(errors)
 
 
 def _moment(form: Mapping[str, str], when: str, zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime | None]:
