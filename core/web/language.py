@@ -2,7 +2,8 @@
 
 Templates write their texts as ``{{ _("English msgid") }}``. Until the Babel catalogues exist, ``gettext`` below
 looks the Swedish text up in ``SWEDISH`` (the one place the pages' Swedish lives) and returns the msgid itself in
-English; where an app already has a ``_`` (Flask-Babel), that one is used.
+English; where an app already has a ``_`` (Flask-Babel), that one is used. The tenant's own content (checklist,
+areas, functions) is Swedish whatever the page's language, and marked so (``content_lang``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ SWEDISH = {
     # layout
     "Effective coordination for safety": "Effektiv samordning för trygghet",
     "Skip to content": "Hoppa till innehållet",
-    "Language": "Språk",
     "Accessibility": "Tillgänglighet",
     "Log out": "Logga ut",
     "Logged in as %(email)s": "Inloggad som %(email)s",
@@ -36,7 +36,9 @@ SWEDISH = {
     "You are not a member of any municipality yet.": "Du är inte medlem i någon kommun än.",
     "To the login": "Till inloggningen",
     "Page not found": "Sidan finns inte",
-    "The page does not exist, or you do not have access to it.": "Sidan finns inte, eller så har du inte tillgång till den.",  # noqa: E501
+    "The page does not exist, or you do not have access to it.": (
+        "Sidan finns inte, eller så har du inte tillgång till den."
+    ),
     "To the start page": "Till startsidan",
     "Refused": "Avvisat",
     # roles
@@ -59,13 +61,19 @@ SWEDISH = {
     "Date and time": "Datum och tid",
     "Used when you choose “Another time”.": "Används när du väljer ”Annan tid”.",
     "Place": "Plats",
-    "A street, a square, a stairwell – never a name of a person.": "En gata, ett torg, en trappuppgång – aldrig namn på en person.",  # noqa: E501
+    "A street, a square, a stairwell – never a name of a person.": (
+        "En gata, ett torg, en trappuppgång – aldrig namn på en person."
+    ),
     "Severity": "Allvarlighetsgrad",
     "Comment": "Kommentar",
     "Early action taken": "Tidiga åtgärder",
-    "Write about places and events, never about persons: no names, personal identity numbers, phone numbers, "
-    "e-mail addresses or registration numbers.": "Skriv om platser och händelser, aldrig om personer: inga namn, "
-    "personnummer, telefonnummer, e-postadresser eller registreringsnummer.",
+    (
+        "Write about places and events, never about persons: no names, personal identity numbers, phone numbers, "
+        "e-mail addresses or registration numbers."
+    ): (
+        "Skriv om platser och händelser, aldrig om personer: inga namn, personnummer, telefonnummer, "
+        "e-postadresser eller registreringsnummer."
+    ),
     "(optional)": "(frivilligt)",
     "Send report": "Skicka rapporten",
     "Save changes": "Spara ändringarna",
@@ -97,8 +105,9 @@ SWEDISH = {
     "published": "publicerad",
     "closed": "avslutad",
     "Coverage": "Täckning",
-    "%(reported)s of %(total)s reporting functions have reported.": "%(reported)s av %(total)s rapporterande funktioner har rapporterat.",  # noqa: E501
-    "Organisation": "Organisation",
+    "%(reported)s of %(total)s reporting functions have reported.": (
+        "%(reported)s av %(total)s rapporterande funktioner har rapporterat."
+    ),
     "Reports": "Rapporter",
     "Not reported": "Inte rapporterat",
     "Reported": "Rapporterat",
@@ -106,40 +115,48 @@ SWEDISH = {
     "Reports so far by item": "Rapporter hittills per punkt",
     "Reports so far by area": "Rapporter hittills per område",
     "Item": "Punkt",
-    "Total": "Totalt",
     # accessibility statement
     "Accessibility statement": "Tillgänglighetsredogörelse",
-    "ACCESSIBILITY_INTRO": "est ska kunna användas av alla. Den här redogörelsen beskriver hur tjänsten uppfyller "
-    "lagen (2018:1937) om tillgänglighet till digital offentlig service, kända brister och hur du kan rapportera "
-    "problem.",
+    (
+        "est is meant for everyone. This statement describes how the service meets the Swedish act "
+        "(2018:1937) on accessibility to digital public services, its known shortcomings and how to report a "
+        "problem."
+    ): (
+        "est ska kunna användas av alla. Den här redogörelsen beskriver hur tjänsten uppfyller lagen "
+        "(2018:1937) om tillgänglighet till digital offentlig service, kända brister och hur du kan "
+        "rapportera problem."
+    ),
     "How accessible is the service?": "Hur tillgänglig är tjänsten?",
-    "ACCESSIBILITY_STATUS": "Tjänsten är byggd för att uppfylla WCAG 2.1 nivå AA. Varje sida testas automatiskt "
-    "med axe i en riktig webbläsare, på svenska och engelska, och rapportformuläret går att fylla i med enbart "
-    "tangentbord och utan JavaScript.",
+    (
+        "The service is built to meet WCAG 2.1 level AA. Every page is tested automatically with axe in a "
+        "real browser, in Swedish and English, and the report form can be filled in with the keyboard alone "
+        "and without JavaScript."
+    ): (
+        "Tjänsten är byggd för att uppfylla WCAG 2.1 nivå AA. Varje sida testas automatiskt med axe i en "
+        "riktig webbläsare, på svenska och engelska, och rapportformuläret går att fylla i med enbart "
+        "tangentbord och utan JavaScript."
+    ),
     "Known shortcomings": "Kända brister",
-    "ACCESSIBILITY_GAPS": "Kartan och diagrammen finns ännu inte; när de kommer ska de ha en tabell med samma "
-    "uppgifter bredvid sig.",
+    (
+        "The map and the charts do not exist yet; when they come, each will have a table with the same "
+        "figures beside it."
+    ): "Kartan och diagrammen finns ännu inte; när de kommer ska de ha en tabell med samma uppgifter bredvid sig.",
     "Report a barrier": "Rapportera en brist",
-    "ACCESSIBILITY_CONTACT": "Om du stöter på något som hindrar dig, kontakta EST-samordnaren i din kommun eller "
-    "skriv till kommunens registratur. Beskriv sidan och vad som inte fungerade; vi svarar inom två veckor.",
+    (
+        "If something stops you, contact the EST coordinator of your municipality or write to the "
+        "municipality's registry. Describe the page and what did not work; we answer within two weeks."
+    ): (
+        "Om du stöter på något som hindrar dig, kontakta EST-samordnaren i din kommun eller skriv till "
+        "kommunens registratur. Beskriv sidan och vad som inte fungerade; vi svarar inom två veckor."
+    ),
     "Enforcement": "Tillsyn",
-    "ACCESSIBILITY_DIGG": "Myndigheten för digital förvaltning (Digg) ansvarar för tillsynen av lagen. Om du inte "
-    "är nöjd med hur vi hanterar dina synpunkter kan du anmäla det till Digg.",
-}
-
-ENGLISH = {  # msgids that are keys rather than text: their English
-    "ACCESSIBILITY_INTRO": "est is meant for everyone. This statement describes how the service meets the Swedish "
-    "act (2018:1937) on accessibility to digital public services, its known shortcomings and how to report a "
-    "problem.",
-    "ACCESSIBILITY_STATUS": "The service is built to meet WCAG 2.1 level AA. Every page is tested automatically "
-    "with axe in a real browser, in Swedish and English, and the report form can be filled in with the keyboard "
-    "alone and without JavaScript.",
-    "ACCESSIBILITY_GAPS": "The map and the charts do not exist yet; when they come, each will have a table with "
-    "the same figures beside it.",
-    "ACCESSIBILITY_CONTACT": "If something stops you, contact the EST coordinator of your municipality or write "
-    "to the municipality's registry. Describe the page and what did not work; we answer within two weeks.",
-    "ACCESSIBILITY_DIGG": "The Agency for Digital Government (Digg) supervises the act. If you are not satisfied "
-    "with how we handle your feedback, you can report it to Digg.",
+    (
+        "The Agency for Digital Government (Digg) supervises the act. If you are not satisfied with how we "
+        "handle your feedback, you can report it to Digg."
+    ): (
+        "Myndigheten för digital förvaltning (Digg) ansvarar för tillsynen av lagen. Om du inte är nöjd med "
+        "hur vi hanterar dina synpunkter kan du anmäla det till Digg."
+    ),
 }
 
 
@@ -151,7 +168,7 @@ def language() -> str:
 
 def gettext(msgid: str, **values: object) -> str:
     """The text of ``msgid`` in the caller's language, with ``%(name)s`` placeholders filled from ``values``."""
-    text = SWEDISH.get(msgid, msgid) if language() == "sv" else ENGLISH.get(msgid, msgid)
+    text = SWEDISH.get(msgid, msgid) if language() == "sv" else msgid
     return text % values if values else text
 
 
