@@ -9,7 +9,7 @@ from flask import Flask
 
 from core.reports.models import Report
 from tests.cycle_helpers import Tenant
-from tests.helpers import Api, count_all
+from tests.helpers import PARAM, Api, count_all
 from tests.page_helpers import PageClient, report_form, two_tenants
 
 PERSONNUMMER = "811218-9876"
@@ -65,21 +65,28 @@ def test_other_tenants_pages_and_reports_are_404_pages(app: Flask, api: Api) -> 
     colleagues = alfa.report(alfa.admin, area="norr", at="2026-03-02T10:00:00+01:00")
     outsider = PageClient(app, "rapportor@beta.test")
     reporter = PageClient(app, "rapportor@alfa.test")
+    every_page = [PARAM.sub(str(colleagues["id"]), rule.rule.replace("<slug>", "alfa"))
+                  for rule in app.url_map.iter_rules() if rule.rule.startswith("/t/<slug>/")]  # fmt: skip
+    assert len(every_page) >= 4  # the wall below holds for every tenant page, and for pages added later
     for client, path in [
-        (outsider, "/t/alfa/"),
-        (outsider, "/t/alfa/rapportera"),
-        (outsider, "/t/alfa/mina-rapporter"),
-        (outsider, f"/t/alfa/rapporter/{colleagues['id']}"),
+        *[(outsider, path) for path in every_page],
         (outsider, "/t/finns-inte/"),
         (reporter, f"/t/alfa/rapporter/{theirs['id']}"),
         (reporter, f"/t/alfa/rapporter/{colleagues['id']}"),
         (reporter, "/t/alfa/rapporter/99999"),
+        (reporter, "/t/alfa/finns-inte"),
+        (reporter, "/finns-inte"),
     ]:
         response = client.get(path)
         page = response.get_data(as_text=True)
         assert response.status_code == 404 and response.mimetype == "text/html", path
         assert "Sidan finns inte" in page and "Torget" not in page, path
         assert client is reporter or "Alfa kommun" not in page, path
+    for path in every_page:
+        form = {**report_form(alfa.areas["norr"]), "csrf": outsider.csrf("/tillganglighet")}
+        assert outsider.client.post(path, data=form).status_code in (404, 405), path
+    assert count_all(app, Report) == {"Report": 2}  # nothing stored by the outsider's posts
+    assert reporter.get("/api/v1/finns-inte").get_json()["code"] == 404  # the API's stay JSON
     posted = reporter.client.post(
         f"/t/alfa/rapporter/{theirs['id']}",
         data={**report_form(alfa.areas["norr"]), "csrf": reporter.csrf("/tillganglighet")},
