@@ -11,6 +11,7 @@ from core.reports.models import Report
 from tests.cycle_helpers import Tenant
 from tests.helpers import PARAM, Api, count_all
 from tests.page_helpers import PageClient, report_form, two_tenants
+from tests.test_web_security import _assert_self_contained
 
 PERSONNUMMER = "811218-9876"
 
@@ -209,3 +210,19 @@ def test_the_form_offers_the_sections_the_reporters_party_answers(app: Flask, ap
         "/t/alfa/rapportera", report_form(malmo.areas["norr"], item="skjutningar")
     )
     assert refused.status_code == 422 and 'href="#item-' in refused.text  # the service's rule, shown at the field
+
+
+def test_every_page_holds_to_the_content_security_policy(app: Flask, api: Api) -> None:
+    """No inline script or style and nothing from another origin (``default-src 'self'``), on every page."""
+    alfa, _beta = two_tenants(api)
+    reporter = PageClient(app, "rapportor@alfa.test")
+    assert reporter.post("/t/alfa/rapportera", report_form(alfa.areas["norr"])).status_code == 303
+    refused = reporter.post("/t/alfa/rapportera", report_form(alfa.areas["norr"], comment=PERSONNUMMER))
+    edit = f"/t/alfa/rapporter/{api.get('/api/v1/tenants/alfa/reports', alfa.admin).get_json()['items'][0]['id']}"
+    paths = ("/t/alfa/", "/t/alfa/rapportera", "/t/alfa/mina-rapporter", edit, "/tillganglighet")
+    pages = [refused, reporter.get("/t/beta/"), *(reporter.get(path) for path in paths)]
+    pages += [PageClient(app, "samordnare@alfa.test").get("/t/alfa/"), PageClient(app).get("/login")]
+    assert [page.status_code for page in pages] == [422, 404, 200, 200, 200, 200, 200, 200, 200]
+    for page in pages:
+        assert "Content-Security-Policy" in page.headers
+        assert _assert_self_contained(reporter, page.text) == ["/static/est.css"]
