@@ -28,7 +28,6 @@ class Settings:
     queue_name: str = "est"
     secret_key: str = ""
     tenants_dir: str = str(REPO_ROOT / "tenants")
-    default_language: str = "sv"
     token_ttl_days: int = 90
     # Mark session cookies Secure (sent over HTTPS only). Unset: on, except on the embedded default (`est demo`
     # serves plain http on 127.0.0.1).
@@ -52,6 +51,8 @@ class Settings:
     smtp_password: str = ""
     # The sender's address; its domain also names the Message-IDs. The display name is each tenant's.
     mail_from: str = "est@localhost"
+    # Where the accessibility statement (/tillganglighet) tells people to report a barrier: an e-mail address.
+    accessibility_contact: str = "tillganglighet@example.invalid"
     # Demo only: the password of the seeded demo accounts.
     demo_password: str = "demo"
 

@@ -12,7 +12,7 @@ from config.settings import Settings
 
 def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[object] = ()) -> Flask:
     """Build the app: settings (``EST_*`` overrides), database, plugin manager, API, CLI."""
-    from core import db, i18n, ratelimit, security, speed
+    from core import db, i18n, ratelimit, security, speed, web
     from core.accounts import auth
     from core.api import API_PREFIX, init_api
     from core.api.access import assert_every_view_declares_access
@@ -21,7 +21,6 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     from core.mail import trigger as mail_trigger
     from core.redacted_log import EstFlask
     from core.registry.manager import build_plugin_manager
-    from core.web import blp as web_blp
 
     settings = settings or Settings.from_env()
     # No app-level static folder: est's static files are the web blueprint's (core/static), served at /static.
@@ -42,7 +41,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[obje
     i18n.init_app(app)
     ratelimit.init_app(app)
     init_api(app)
-    app.register_blueprint(web_blp)
+    web.init_app(app)
     app.register_blueprint(api_docs_blp)
     register_cli(app)
     assert_every_view_declares_access(app, API_PREFIX)

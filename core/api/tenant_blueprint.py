@@ -37,36 +37,41 @@ def tenant_blueprint(name: str, resource: str, description: str) -> Blueprint:
         description=description,
     )
 
-    @blp.url_value_preprocessor
-    def _bind_tenant(_endpoint: str | None, values: dict | None) -> None:
-        slug = (values or {}).pop("slug", None)
-        session = current_session()
-        token = bearer_token()
-        setting_it = sets_tenant_itself(session)
-        parameters = {"slug": slug, **(token_parameters(token) if token else {})}
-        dialect = session.get_bind().dialect.name
-        row = session.connection().execute(_binding(dialect, setting_it, token is not None), parameters).first()
-        if token is not None and row is not None:
-            # Authenticated in the same statement; the digest is kept for the request (core.accounts.auth).
-            g.token_user = user_from(session, row, prefix="user_"), parameters["digest"]
-        # An unknown slug is answered by the access rule (401 before 404), so that anonymous callers cannot
-        # tell which tenants exist; with no tenant bound, any query of tenant rows fails closed.
-        g.tenant, tenant_token = enter_request_tenant(session, row, setting_it)
-        if tenant_token is not None:
-            g.tenant_token = tenant_token
-
-    @blp.teardown_request
-    def _unbind_tenant(_exc: BaseException | None) -> None:
-        token = g.pop("tenant_token", None)
-        if token is not None:
-            reset_request_tenant(token)
-
-    @blp.before_request
-    def _load_membership() -> None:
-        user, tenant = g.get("user"), g.get("tenant")
-        g.membership = None if user is None or tenant is None else membership_of(current_session(), tenant, user.id)
-
+    blp.url_value_preprocessor(lambda _endpoint, values: bind_tenant((values or {}).pop("slug", None)))
+    blp.teardown_request(unbind_tenant)
+    blp.before_request(load_membership)
     return blp
+
+
+def bind_tenant(slug: str | None) -> None:
+    """Bind the tenant of ``slug`` for this request (``g.tenant``, ``None`` for an unknown slug) and, with a Bearer
+    token, find the token's user in the same statement. For the API's tenant-level views and the tenant's pages."""
+    session = current_session()
+    token = bearer_token()
+    setting_it = sets_tenant_itself(session)
+    parameters = {"slug": slug, **(token_parameters(token) if token else {})}
+    dialect = session.get_bind().dialect.name
+    row = session.connection().execute(_binding(dialect, setting_it, token is not None), parameters).first()
+    if token is not None and row is not None:
+        # Authenticated in the same statement; the digest is kept for the request (core.accounts.auth).
+        g.token_user = user_from(session, row, prefix="user_"), parameters["digest"]
+    # An unknown slug is answered by the access rule (401 before 404), so that anonymous callers cannot
+    # tell which tenants exist; with no tenant bound, any query of tenant rows fails closed.
+    g.tenant, tenant_token = enter_request_tenant(session, row, setting_it)
+    if tenant_token is not None:
+        g.tenant_token = tenant_token
+
+
+def unbind_tenant(_exc: BaseException | None) -> None:
+    token = g.pop("tenant_token", None)
+    if token is not None:
+        reset_request_tenant(token)
+
+
+def load_membership() -> None:
+    """The caller's membership of the bound tenant (``g.membership``), found in memory."""
+    user, tenant = g.get("user"), g.get("tenant")
+    g.membership = None if user is None or tenant is None else membership_of(current_session(), tenant, user.id)
 
 
 @cache

@@ -11,9 +11,10 @@ Parameters are ``str.format`` fields; a datetime parameter is written for the lo
 :func:`format_moment`). A text defined before any locale is known (a module constant, a schema's error message) is
 marked with :func:`N_` and translated where it is used, or made lazy with :func:`_l`.
 
-The locale of a request is the user's own setting (``users.locale``), else the best of ``Accept-Language``, else
-Swedish; outside a request (CLI, jobs) it is ``EST_LOCALE`` (default Swedish), and :func:`use_locale` sets it for a
-block (e-mails are written in their recipient's language).
+The locale of a request is the pages' language switch on this device (cookie ``est_lang``), else the user's own
+setting (``users.locale``), else the best of ``Accept-Language``, else Swedish; outside a request (CLI, jobs) it
+is ``EST_LOCALE`` (default Swedish), and :func:`use_locale` sets it for a block
+(e-mails are written in their recipient's language).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 LOCALES = ("sv", "en")
 DEFAULT_LOCALE = "sv"
+LANGUAGE_COOKIE = "est_lang"  # the pages' language switch
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 _forced: ContextVar[str | None] = ContextVar("est_locale", default=None)
@@ -70,7 +72,7 @@ def current_locale() -> str:
     from flask import g, has_request_context, request
 
     if has_request_context():
-        own = valid_locale(g.get("user_locale"))
+        own = valid_locale(request.cookies.get(LANGUAGE_COOKIE)) or valid_locale(g.get("user_locale"))
         return own or request.accept_languages.best_match(LOCALES, default=DEFAULT_LOCALE)
     return valid_locale(os.environ.get("EST_LOCALE")) or DEFAULT_LOCALE
 

@@ -1,0 +1,158 @@
+"""The reporter's room: the home with the big "Rapportera" link, the form, and "Mina rapporter".
+
+Reports are stored by ``core.reports.service`` exactly as the API stores them; the form is checked by the API's
+schema (``core.web.report_form``). A refused form is shown again with an error summary linking to each field, and
+nothing is stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from core.accounts.actor import current_actor
+from core.checklists import content as checklist_content
+from core.checklists import service as checklists
+from core.csrf import check_form_token
+from core.cycles import periods
+from core.db import utcnow
+from core.errors import DomainError
+from core.i18n import _
+from core.reports import service
+from core.reports.models import Report
+from core.tenancy import current_session
+from core.web import report_form
+from core.web.tenant import PageNotFound, blp
+
+MY_REPORTS_SHOWN = 200
+
+
+def _context(now: datetime | None = None) -> service.ReportingContext:
+    return service.ReportingContext(current_session(), g.tenant, current_actor(), now)
+
+
+def _zone():
+    return periods.zone(g.tenant.cadence)
+
+
+def _last_area_key() -> str:
+    return f"last_area:{g.tenant.id}"
+
+
+def _form_page(values: dict[str, Any], errors: dict[str, list[str]], report: Report | None = None):
+    db = current_session()
+    context = _context()
+    version = checklists.current(db)
+    sections = checklist_content.answerable_by(version.content, current_actor().leg(db))["sections"]
+    areas = sorted((a for a in context.areas.values() if a.active), key=lambda a: a.name)
+    if not values.get("at"):  # the precise picker starts at now
+        values = {**values, "at": context.now.astimezone(_zone()).strftime(report_form.LOCAL_MINUTE)}
+    return render_template(
+        "report_form.html",
+        values=values,
+        errors=errors,
+        sections=[s for s in sections if s["items"]],
+        areas=areas,
+        severities=list(enumerate(g.tenant.severity_scale, start=1)),
+        report=report,
+    ), (422 if errors else 200)
+
+
+@blp.route("/rapportera", methods=["GET", "POST"])
+def report():
+    """The form (GET) and a new report (POST)."""
+    if request.method != "POST":
+        return _form_page({"when": "now", "area": str(session.get(_last_area_key(), ""))}, {})
+    check_form_token()
+    db = current_session()
+    now = utcnow()
+    try:
+        body = report_form.report_body(request.form, _zone(), now)
+        stored = service.create(_context(now), body)
+    except report_form.FormErrors as error:
+        return _form_page(dict(request.form), error.errors)
+    except DomainError as error:
+        return _form_page(dict(request.form), report_form.form_errors(error.errors, request.form.get("when", "")))
+    db.commit()
+    session[_last_area_key()] = stored.area_id
+    flash(_("The report is saved."))
+    return redirect(url_for("pages.my_reports"), 303)
+
+
+def _my_report(report_id: int) -> Report:
+    """One of the caller's own reports; any other id (another's, another tenant's, none) is the 404 page."""
+    found = current_session().scalar(select(Report).where(Report.id == report_id, Report.reported_by == g.user.id))
+    if found is None:
+        raise PageNotFound()
+    return found
+
+
+@blp.route("/rapporter/<int:report_id>", methods=["GET", "POST"])
+def edit_report(report_id: int):
+    """Correct one's own report until its period's picture is compiled."""
+    db = current_session()
+    stored = _my_report(report_id)
+    original = report_form.values_of(stored, _zone())
+    if request.method != "POST":
+        return _form_page(original, {}, stored)
+    check_form_token()
+    try:
+        changes = report_form.report_body(request.form, _zone(), utcnow())
+        if request.form.get("when") == "exact" and request.form.get("at") == original["at"]:
+            changes.pop("occurred_at"), changes.pop("occurred_until")  # unchanged: a time window stays as it was
+        service.update(_context(), stored, changes)
+    except report_form.FormErrors as error:
+        db.rollback()
+        return _form_page(dict(request.form), error.errors, stored)
+    except DomainError as error:
+        db.rollback()
+        errors = report_form.form_errors(error.errors, request.form.get("when", "")) or {"_form": [error.message]}
+        return _form_page(dict(request.form), errors, _my_report(report_id))
+    db.commit()
+    flash(_("The report is saved."))
+    return redirect(url_for("pages.my_reports"), 303)
+
+
+def my_reports_view() -> dict[str, Any]:
+    """The caller's reports, this period's and earlier ones, each with whether it may still be corrected."""
+    db = current_session()
+    context = _context()
+    current = periods.period_of(utcnow(), g.tenant.cadence).label
+    reports = db.scalars(
+        select(Report).where(Report.reported_by == g.user.id)
+        .order_by(Report.occurred_at.desc(), Report.id.desc()).limit(MY_REPORTS_SHOWN)
+    ).all()  # fmt: skip
+    open_periods: dict[str, bool] = {}
+    for period in {r.period for r in reports}:
+        try:
+            context.assert_open(period)
+            open_periods[period] = True
+        except DomainError:
+            open_periods[period] = False
+    zone = _zone()
+    rows = [
+        {
+            **context.render(r),
+            "area_name": context.areas[r.area_id].name if r.area_id in context.areas else "",
+            "local_time": r.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            "editable": open_periods[r.period],
+        }
+        for r in reports
+    ]
+    return {
+        "this_period": [r for r in rows if r["period"] == current],
+        "earlier": [r for r in rows if r["period"] != current],
+    }
+
+
+@blp.route("/mina-rapporter")
+def my_reports():
+    return render_template("my_reports.html", **my_reports_view())
+
+
+def home():
+    """A reporter's home: the way to report, and their reports."""
+    return render_template("reporter_home.html", **my_reports_view())
