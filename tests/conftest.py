@@ -47,7 +47,8 @@ def app(settings: Settings) -> Flask:
         from flask import request
 
         # A text the request itself carried (a name the fuzzer took from the catalogue) is an echo, not a leak.
-        sent = request.get_data(as_text=True) + request.query_string.decode(errors="replace")
+        too_large = (request.content_length or 0) > (app.config.get("MAX_CONTENT_LENGTH") or float("inf"))
+        sent = ("" if too_large else request.get_data(as_text=True)) + request.query_string.decode(errors="replace")
         found = [text for text in leaks(response) if text not in sent]
         if found:
             LANGUAGE_LEAKS.append((request.method, request.path, found))
