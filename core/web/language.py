@@ -23,14 +23,15 @@ SHOWN_VALUES = (
 
 
 def language() -> str:
-    """The language of this page (see core.i18n.current_locale: own setting, the switch's cookie, the browser)."""
+    """The language of this page (core.i18n.current_locale: the switch's cookie, the user's setting, the browser)."""
     return current_locale()
 
 
 def content_lang() -> Markup:
     """The ``lang`` attribute for a tenant's own content (checklist, areas, functions: written in Swedish) on a
     page in another language, so that screen readers pronounce it as Swedish (WCAG 3.1.2)."""
-    return Markup("") if language() == CONTENT_LANGUAGE else Markup(f' lang="{CONTENT_LANGUAGE}"')
+    # Markup.format escapes what it inserts: the attribute stays safe whatever the constant holds.
+    return Markup("") if language() == CONTENT_LANGUAGE else Markup(' lang="{}"').format(CONTENT_LANGUAGE)
 
 
 def init_app(app: Flask) -> None:
