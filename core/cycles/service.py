@@ -159,9 +159,7 @@ def authorize(session: Session, actor: Actor, groups: tuple[str, ...], action: s
         return
     if not actor.may_act_for_others:
         raise DomainError(_("You may not {action}.", action=action), status=403, code="auth.forbidden")
-    if groups and not (actor.groups(session) & set(groups)):
-        only = _("Only members of {groups} may {action}.", groups=", ".join(groups), action=action)
-        raise DomainError(only, status=403, code="auth.group_required")
+    workflow.authorize(session, actor, [Guard(groups=groups)], action)
 
 
 def transition(session: Session, tenant: Tenant, cycle: Cycle, to_state: str, actor: Actor, note: str = "") -> Cycle:
