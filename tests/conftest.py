@@ -11,7 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from config.settings import Settings
 from core.app import create_app
@@ -66,16 +67,33 @@ def one_language_per_response(app: Flask) -> Iterator[None]:
     assert not leaked, f"texts of the other language in responses: {leaked}"
 
 
+WIPE_ATTEMPTS = 5
+
+
 def _wipe(settings: Settings) -> None:
     engine = create_engine(settings.migration_database_url)
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    try:
+        for attempt in range(WIPE_ATTEMPTS):
+            try:
+                _wipe_once(engine, tables)
+                return
+            except OperationalError as error:
+                # The real worker may still be delivering a test's mail: TRUNCATE, which locks table after table,
+                # can then lose a deadlock against it. PostgreSQL rolled the TRUNCATE back; take the locks again.
+                if "deadlock detected" not in str(error) or attempt == WIPE_ATTEMPTS - 1:
+                    raise
+    finally:
+        engine.dispose()
+
+
+def _wipe_once(engine: Engine, tables: list[str]) -> None:
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
-    engine.dispose()
 
 
 @pytest.fixture(autouse=True)
