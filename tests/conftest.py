@@ -22,6 +22,9 @@ from core.ratelimit import reset_login_counts
 from tests.helpers import Api
 from tests.language_check import leaks
 
+# The browser tests' fixtures (``server``, ``browser``) for every browser test module.
+pytest_plugins = ("tests.browser",)
+
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:

@@ -8,106 +8,20 @@ browser fails). ``EST_SCREENSHOTS=<folder>`` saves every page at 390 and 1366 px
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-from collections.abc import Iterator
-from dataclasses import replace
-from pathlib import Path
-
-import pytest
 from flask import Flask
+from playwright.sync_api import Browser
 
-from config.settings import Settings
-from core.app import create_app
 from core.db import utcnow
-from core.serving import make_demo_server
-from tests.helpers import PASSWORD, Api
+from tests.browser import log_in, look, open_page, skip_without_chromium, tab_to
+from tests.helpers import Api
 from tests.page_helpers import onboard_pilot, two_tenants
 
-CHROMIUM = os.environ.get("EST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-if not Path(CHROMIUM).exists():
-    reason = f"no Chromium at {CHROMIUM}: the browser tests need one (apt-get install chromium)"
-    if os.environ.get("EST_REQUIRE_BROWSER") == "1":
-        raise RuntimeError(reason)
-    pytest.skip(reason, allow_module_level=True)
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def server(settings: Settings) -> Iterator[str]:
-    """est served over plain http on 127.0.0.1, as ``est demo`` serves it (so cookies are not Secure-only)."""
-    live: Flask = create_app(replace(settings, secure_cookies=False))
-    httpd = make_demo_server(live, "127.0.0.1", 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield chromium
-        chromium.close()
-
-
-def _page(browser: Browser, server: str, language: str = "sv", viewport: dict = PHONE) -> Page:
-    # A Swedish browser (Accept-Language sv-SE); English by the pages' switch, as a user would choose it.
-    context = browser.new_context(viewport=viewport, base_url=server, locale="sv-SE")
-    if language != "sv":
-        context.add_cookies([{"name": "est_lang", "value": language, "url": server}])
-    return context.new_page()
-
-
-def tab_to(page: Page, selector: str, limit: int = 150) -> None:
-    """Press Tab until the element matching ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement !== null && document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
-
-
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    tab_to(page, "#email")
-    page.keyboard.type(email)
-    tab_to(page, "#password")
-    page.keyboard.type(PASSWORD)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
-def assert_accessible(page: Page) -> None:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
-    violations = results.response["violations"]
-    report = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in violations]
-    assert not violations, f"{page.url}: {report}"
-
-
-def look(page: Page, name: str) -> None:
-    """axe on the page; with EST_SCREENSHOTS, screenshots at phone and desktop width."""
-    assert_accessible(page)
-    folder = os.environ.get("EST_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        for viewport in (PHONE, DESKTOP):
-            page.set_viewport_size(viewport)
-            page.screenshot(path=f"{folder}/{name}-{viewport['width']}.png", full_page=True)
-        page.set_viewport_size(PHONE)
+skip_without_chromium()
 
 
 def test_a_reporter_reports_with_the_keyboard_alone_on_a_phone(api: Api, browser: Browser, server: str) -> None:
     two_tenants(api)
-    page = _page(browser, server)
+    page = open_page(browser, server)
     log_in(page, "rapportor@alfa.test")
     assert page.url.endswith("/t/alfa/")
     tab_to(page, "a.button.big")
@@ -134,7 +48,7 @@ def test_a_reporter_reports_with_the_keyboard_alone_on_a_phone(api: Api, browser
 
 def test_the_guard_refusal_is_reached_from_the_error_summary(api: Api, browser: Browser, server: str) -> None:
     two_tenants(api)
-    page = _page(browser, server)
+    page = open_page(browser, server)
     log_in(page, "rapportor@alfa.test")
     page.goto("/t/alfa/rapportera")
     tab_to(page, "#comment")
@@ -160,7 +74,7 @@ def test_every_page_passes_axe_in_both_languages(api: Api, browser: Browser, ser
     report = alfa.report(reporter, area="norr", at=utcnow().isoformat(), comment="Klotter på väggen")
     alfa.report(api.token("polisen@alfa.test"), area="centrum", at=utcnow().isoformat(), item="brand")
     for language in ("sv", "en"):
-        page = _page(browser, server, language)
+        page = open_page(browser, server, language)
         for path, name in (("/login", "login"), ("/tillganglighet", "tillganglighet")):
             page.goto(path)
             look(page, f"{name}-{language}")
@@ -187,7 +101,7 @@ def test_every_page_passes_axe_in_both_languages(api: Api, browser: Browser, ser
         page.click("button.primary")
         look(page, f"refused-{language}")
         page.context.close()
-        page = _page(browser, server, language)
+        page = open_page(browser, server, language)
         log_in(page, "samordnare@alfa.test")
         look(page, f"choose-{language}")
         page.goto("/t/alfa/")
@@ -209,7 +123,7 @@ def test_norrkopings_seventy_functions_stay_legible(app: Flask, api: Api, browse
         body = {"item": item, "area": areas[0]["id"], "occurred_at": utcnow().isoformat(), "severity": 1,
                 "place": {"text": "Torget"}, "reporter_function": function["key"]}  # fmt: skip
         assert api.post(f"{base}/reports", admin, json=body).status_code == 201
-    page = _page(browser, server)
+    page = open_page(browser, server)
     log_in(page, "admin@norrkoping.test")
     reported = len(functions[::2])
     assert f"{reported} av {len(functions)} rapporterande funktioner har rapporterat." in page.inner_text("main")
