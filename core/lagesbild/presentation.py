@@ -204,8 +204,11 @@ def _places(
         result.append((where, spot["count"], _when(times, zone)))
     if public:
         return result
+    named = {normalise_place(where) for where, _count, _when_text in result}
     for place in statistics.get("repeated_places", []):
         wanted = normalise_place(place["place"])
+        if wanted in named:  # already said as a hot spot
+            continue
         times = [
             datetime.fromisoformat(row["occurred_at"])
             for row in rows.values()
