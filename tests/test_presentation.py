@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -14,8 +15,10 @@ from core.lagesbild.models import AreaAssessment, Lagesbild
 from core.lagesbild.presentation import Presentation, present, trend_counts
 from core.organisation.models import Area
 from core.tenancy import current_session, tenant_context
+from core.tenants import onboarding
 from core.tenants.models import Tenant as TenantRow
 from tests.cycle_helpers import Tenant
+from tests.fixtures.tenant_doc import tenant_doc
 from tests.helpers import Api
 
 # A square around Vivalla; the hot spot lies inside it.
@@ -170,3 +173,23 @@ def test_presenting_reads_only_the_tenants_own_rows(app: Flask, api: Api) -> Non
             row = db.scalar(select(Lagesbild).where(Lagesbild.id == picture["id"]))
             _labels, counts = trend_counts(db, row, zone(tenant.cadence))
     assert counts["skadegorelse"][-1] == 5 and sum(counts["skadegorelse"]) == 7
+
+
+def test_the_threshold_is_a_bounded_tenant_setting(app: Flask, api: Api) -> None:
+    with app.app_context():
+        pm = app.extensions["est.plugins"]
+        for wrong in (0, 51, "tre"):
+            with pytest.raises(onboarding.OnboardingError) as refused:
+                onboarding.validate(tenant_doc("gamma", public_count_threshold=wrong), pm)
+            assert "public_count_threshold" in repr(refused.value.__dict__)
+    t, picture = _setup(api)
+    api.onboard("alfa", org_model="C", org_model_options={}, areas=AREAS, public_count_threshold=5)
+    view = _present(app, "alfa", picture["id"], "public")
+    assert view.totals[0].count == "5" and next(a for a in view.areas if a.name == "Centrum").count == "färre än 5"
+    assert api.get(t.base, t.admin).get_json()["public_count_threshold"] == 5
+
+
+def test_an_unknown_audience_is_refused(app: Flask, api: Api) -> None:
+    _, picture = _setup(api)
+    with pytest.raises(ValueError):
+        _present(app, "alfa", picture["id"], "press")
