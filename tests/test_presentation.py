@@ -193,3 +193,16 @@ def test_an_unknown_audience_is_refused(app: Flask, api: Api) -> None:
     _, picture = _setup(api)
     with pytest.raises(ValueError):
         _present(app, "alfa", picture["id"], "press")
+
+
+def test_a_quarterly_picture_trends_over_twelve_quarters(app: Flask, api: Api) -> None:
+    t = Tenant(api, org_model="C", org_model_options={}, areas=AREAS)
+    reporter = t.member("falt", "reporter", function="faltgrupp", organisation="kommun")
+    for at in ("2024-02-10T20:00:00+01:00", "2023-11-10T20:00:00+01:00", "2021-01-10T20:00:00+01:00"):
+        t.report(reporter, area="norr", at=at)
+    job = api.post(f"{t.base}/lagesbilder", t.admin, json={"kind": "quarterly", "label": "2024-Q1"})
+    picture = api.wait_for_job(job.get_json()["id"], t.admin)["result"]["lagesbild"]
+    trend = _present(app, "alfa", picture, "internal").charts[3]
+    column = trend.headers.index("Skadegörelse")
+    assert [row[0] for row in trend.rows] == [f"{y}-Q{q}" for y in (2021, 2022, 2023, 2024) for q in (1, 2, 3, 4)][1:13]
+    assert [row[column] for row in trend.rows][-2:] == ["1", "1"] and trend.rows[0][column] == "0"
