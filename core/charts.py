@@ -124,8 +124,8 @@ def bar_chart(
     if len(categories) != len(values):
         raise ValueError("one value per category")
     shown = list(texts) if texts is not None else [str(v) for v in values]
-    left, top, plot_h = 40, 10, 180
     rotate = len(categories) > 12 or max((len(c) for c in categories), default=0) > 8
+    left, top, plot_h = (70 if rotate else 40), 10, 180
     height = top + plot_h + (90 if rotate else 30)
     plot_w = WIDTH - left - 10
     ticks = _ticks(max(values, default=0))
@@ -200,7 +200,7 @@ def line_chart(
     (per series, per period) replaces the numbers in the table, as in :func:`bar_chart`."""
     if any(len(values) != len(periods) for _, values in series):
         raise ValueError("one value per period in every series")
-    left, top, plot_h = 40, 10, 200
+    left, top, plot_h = 70, 10, 200
     plot_w = WIDTH - left - 20
     legend_top = top + plot_h + 60
     height = legend_top + 18 * ((len(series) + 1) // 2) + 6
@@ -248,7 +248,7 @@ def assessment_strip(
 ) -> Chart:
     """An area's latest assessments (up to 12, oldest first): one cell each, its colour and its label as text."""
     shown = list(cells)[-12:]
-    size, gap, top = 48, 4, 4
+    size, gap, top = 50, 3, 4
     height = top + size + 36
     body = []
     for index, cell in enumerate(shown):
@@ -258,9 +258,9 @@ def assessment_strip(
             f'<rect x="{x}" y="{top}" width="{size}" height="{size}" fill="{fill}" '
             f'stroke="{INK}" stroke-width="1.5"><title>{escape(cell.period)}: {escape(cell.label)}</title></rect>'
         )
-        body.append(f'<rect x="{x + 6}" y="{top + size / 2 - 9:.1f}" width="{size - 12}" height="18" fill="#ffffff"/>')
+        body.append(f'<rect x="{x + 4}" y="{top + size / 2 - 9:.1f}" width="{size - 8}" height="18" fill="#ffffff"/>')
         body.append(_text(x + size / 2, top + size / 2 + 4, cell.label[:6], size=11))
-        body.append(_text(x + size / 2, top + size + 16, cell.period[-3:], size=10))
+        body.append(_text(x + size / 2, top + size + 16, cell.period.rsplit("-", 1)[-1], size=10))
     rows = tuple((cell.period, cell.label) for cell in shown)
     return Chart(chart_id, title, description, _svg(chart_id, title, description, height, body), headers, rows)
 
