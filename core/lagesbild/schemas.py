@@ -50,10 +50,16 @@ class AreaAssessmentSchema(ma.Schema):
     positive = FreeText(**TEXT, metadata={"description": "positive observations"})
     actions_continue = ma.fields.Boolean(load_default=False, metadata={"description": "insatser fortsätter"})
     further_actions_needed = ma.fields.Boolean(load_default=False, metadata={"description": "behov av fler insatser"})
+    public = ma.fields.Boolean(
+        load_default=False, metadata={"description": "the conditions text may appear in the public rendering"}
+    )
 
 
 class AssessmentSchema(ma.Schema):
     summary = FreeText(**TEXT)
+    summary_public = ma.fields.Boolean(
+        load_default=False, metadata={"description": "the summary may appear in the public rendering"}
+    )
     areas = ma.fields.List(ma.fields.Nested(AreaAssessmentSchema), load_default=list)
 
 

@@ -326,7 +326,7 @@ def assess(session: Session, tenant: Tenant, picture: Lagesbild, assessment: dic
     if picture.status == "draft" or picture.statistics is None:
         raise Conflict(_(NOT_COMPILED), code="lagesbild.not_compiled")
     authorize_picture(session, tenant, picture, actor, "assessed", _("assess the lägesbild"))
-    scale_kind, labels = _scale(tenant, picture)
+    scale_kind, labels = scale_of(tenant, picture)
     areas = {a.id: a for a in session.scalars(select(Area))}
     errors: dict[str, list[str]] = {}
     for index, entry in enumerate(assessment.get("areas", [])):
@@ -369,7 +369,8 @@ def authorize_picture(session: Session, tenant: Tenant, picture: Lagesbild, acto
     cycles.authorize(session, actor, groups, action)
 
 
-def _scale(tenant: Tenant, picture: Lagesbild) -> tuple[str, list[str]]:
+def scale_of(tenant: Tenant, picture: Lagesbild) -> tuple[str, list[str]]:
+    """The scale a picture's areas are assessed on and its labels, calmest first (also read by its renderings)."""
     if picture.kind in LONG_KINDS:
         return "priority", [str(n) for n in range(PRIORITY_SCALE[0], PRIORITY_SCALE[1] + 1)]
     return "colour", list(tenant.assessment_scale)

@@ -12,6 +12,7 @@ from core.db import Base, UTCDateTime, utcnow
 DEFAULT_SEVERITY_SCALE = ("Låg", "Måttlig", "Hög", "Mycket hög")
 DEFAULT_ASSESSMENT_SCALE = ("Grön", "Gul", "Orange", "Röd")
 DEFAULT_RISK_SCALE_MAX = 10
+DEFAULT_PUBLIC_COUNT_THRESHOLD = 3
 
 
 class Tenant(Base):
@@ -35,6 +36,8 @@ class Tenant(Base):
     assessment_scale: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_ASSESSMENT_SCALE))
     # Risk values (model C, Växjö) run 1..risk_scale_max.
     risk_scale_max: Mapped[int] = mapped_column(Integer, default=DEFAULT_RISK_SCALE_MAX)
+    # A public lägesbild shows counts below this as "färre än N" (1..50).
+    public_count_threshold: Mapped[int] = mapped_column(Integer, default=DEFAULT_PUBLIC_COUNT_THRESHOLD)
     # Bumped by the database (triggers, migration 0005) on every change to this row, its memberships and what
     # reporting checks against: checklist versions, areas, organisations, reporter functions, cycle deadlines.
     # est never writes it (see core.tenants.cache).

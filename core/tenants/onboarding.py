@@ -132,7 +132,7 @@ def apply(session: Session, spec: dict[str, Any], pm: EstPluginManager) -> tuple
         tenant = Tenant(slug=spec["slug"])
         session.add(tenant)
     settings = ("name", "mail_sender_name", "org_model", "checklist", "plugins", "org_model_options", "cadence",
-                "severity_scale", "assessment_scale", "risk_scale_max")  # fmt: skip
+                "severity_scale", "assessment_scale", "risk_scale_max", "public_count_threshold")  # fmt: skip
     for field in settings:
         setattr(tenant, field, spec[field])
     session.flush()

@@ -15,7 +15,12 @@ from core.distribution.schemas import MAX_RECIPIENTS, DistributionRecipientInSch
 from core.domain import Leg
 from core.i18n import _, _l
 from core.privacy import FreeText
-from core.tenants.models import DEFAULT_ASSESSMENT_SCALE, DEFAULT_RISK_SCALE_MAX, DEFAULT_SEVERITY_SCALE
+from core.tenants.models import (
+    DEFAULT_ASSESSMENT_SCALE,
+    DEFAULT_PUBLIC_COUNT_THRESHOLD,
+    DEFAULT_RISK_SCALE_MAX,
+    DEFAULT_SEVERITY_SCALE,
+)
 
 SLUG = ma.validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,62}$", error=_l("Only a–z, 0–9 and - (2–63 characters)."))
 PLUGIN_KEY = ma.validate.Regexp(
@@ -154,6 +159,11 @@ class TenantSpecSchema(Strict):
         metadata={"description": "the colour scale of area assessments, calmest first"},
     )
     risk_scale_max = Integer(load_default=DEFAULT_RISK_SCALE_MAX, validate=ma.validate.Range(2, 100))
+    public_count_threshold = Integer(
+        load_default=DEFAULT_PUBLIC_COUNT_THRESHOLD,
+        validate=ma.validate.Range(1, 50),
+        metadata={"description": "a public lägesbild shows smaller counts as 'färre än N'"},
+    )
     areas = ma.fields.List(
         ma.fields.Nested(AreaSpecSchema), required=True, validate=[ma.validate.Length(min=1), _unique_keys("areas")]
     )
@@ -193,4 +203,5 @@ class TenantSchema(ma.Schema):
     severity_scale = ma.fields.List(ma.fields.String())
     assessment_scale = ma.fields.List(ma.fields.String())
     risk_scale_max = Integer()
+    public_count_threshold = Integer()
     created_at = ma.fields.DateTime()
