@@ -38,7 +38,8 @@
       attributionControl: Boolean(tiles),
       scrollWheelZoom: false,         // the page scrolls past the map
       dragging: !L.Browser.mobile,    // one finger scrolls the page; two move the map
-      zoomSnap: 0.5
+      zoomSnap: 0.5,
+      trackResize: !window.ResizeObserver  // else the observer below, which also sees the map's own size change
     }, options));
     L.control.zoom({ zoomInTitle: element.dataset.zoomIn, zoomOutTitle: element.dataset.zoomOut }).addTo(map);
     if (tiles) {
@@ -57,8 +58,12 @@
       }
     }).addTo(map);
     var areaBounds = L.featureGroup(Object.values(areas)).getBounds();
-    map.fitBounds(areaBounds.isValid() ? areaBounds : drawn.getBounds());
-    return { map: map, areas: areas };
+    var home = areaBounds.isValid() ? areaBounds : drawn.getBounds();
+    map.fitBounds(home);
+    if (window.ResizeObserver) {  // a turned phone, a wider window: the map redraws for its new size
+      new ResizeObserver(function () { map.invalidateSize(); }).observe(element);
+    }
+    return { map: map, areas: areas, areaBounds: areaBounds };
   }
 
   function pointPicker(picker) {
@@ -101,8 +106,14 @@
     }
 
     if (lat.value && lon.value && !isNaN(+lat.value) && !isNaN(+lon.value)) {
+      // A point sent back with the form (being corrected, or refused): shown with its area's outline around it.
       show(+lat.value, +lon.value);
-      map.setView([+lat.value, +lon.value], POINT_ZOOM);
+      var layer = area && made.areas[area.value];
+      if (layer) {
+        map.fitBounds(layer.getBounds().extend([+lat.value, +lon.value]), { padding: [16, 16] });
+      } else {
+        map.setView([+lat.value, +lon.value], POINT_ZOOM);
+      }
     } else {
       fitArea();
     }
@@ -163,8 +174,12 @@
             return L.circleMarker(at, { radius: 5, color: "#fff", weight: 1, fillColor: "#1b1b1b", fillOpacity: 0.85 });
           }
         }).addTo(made.map);
-        if (layer.getBounds().isValid()) {
-          made.map.fitBounds(layer.getBounds(), { maxZoom: POINT_ZOOM, padding: [16, 16] });
+        var bounds = layer.getBounds();
+        if (bounds.isValid()) {
+          if (made.areaBounds.isValid()) {  // the reports among the areas' outlines, the landmarks without tiles
+            bounds = L.latLngBounds(bounds.getSouthWest(), bounds.getNorthEast()).extend(made.areaBounds);
+          }
+          made.map.fitBounds(bounds, { maxZoom: POINT_ZOOM, padding: [16, 16] });
         }
       })
       .catch(function () {
