@@ -58,7 +58,7 @@ def run(session: Session, tenant: Tenant, cycle: Cycle, actor: Actor, usual: dic
     if tenant.org_model == "C":
         _record_meeting(session, tenant, cycle, areas, levels, actor)
     _assess(session, tenant, final, areas, levels, actor)
-    cycles.transition(session, tenant, cycle, S.ASSESSED, actor, "Bedömd")
+    cycles.transition(session, tenant, cycle, S.ASSESSED, actor, f"Bedömd ({texts.MARK})")
     publish(session, tenant, cycle, actor)
     _set_back(session, tenant, cycle)
     return True
@@ -68,7 +68,7 @@ def publish(session: Session, tenant: Tenant, cycle: Cycle, actor: Actor) -> Non
     """The one place demo pictures are published (``core.lagesbild.service.publish``, reached through the cycle's
     move to published). A demo picture is history and must not be distributed: when publishing distributes, this is
     where ``distribute=False`` goes."""
-    cycles.transition(session, tenant, cycle, S.PUBLISHED, actor, "Publicerad")
+    cycles.transition(session, tenant, cycle, S.PUBLISHED, actor, f"Publicerad ({texts.MARK})")
 
 
 def _level(statistics: dict[str, Any], area_key: str, usual: float, severities: int, levels: int) -> int:

@@ -80,6 +80,8 @@ def _seed_tenant(session: Session, tenant: Tenant, now: datetime, weeks: int) ->
     actor = _admin(session)
     context = ReportingContext(session, tenant, actor, now)
     generator = Generator(tenant.slug, context)
+    if not generator.areas or not generator.themes:
+        return Seeded(tenant.slug, 0, 0)  # nothing to report on
     loader = FieldLoader(ReportInSchema())
     reporters = _reporters(session)
     reports = published = 0

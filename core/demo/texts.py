@@ -26,6 +26,7 @@ COMMENTS = {
 EARLY_ACTIONS = ("Fastighetsskötare kontaktad", "Sanering beställd", "Polispatrull informerad",
                  "Fältgruppen på plats", "Felanmälan gjord", "Samtal med ungdomarna på plats")  # fmt: skip
 EARLY_ACTION_SHARE = 0.3
+MARK = "demodata"  # in what coordinators write, so demo pictures, meetings and moves are recognisable
 THEME_NAMES = {"samlingsplatser": "samlingar", "skadegorelse": "skadegörelse", "narkotika": "narkotika",
                "vald": "våld och hot", "otillaten_paverkan": "otillåten påverkan",
                "andra_avvikelser": "andra avvikelser", "positiv": "positiva händelser"}  # fmt: skip
@@ -75,11 +76,13 @@ def area_assessment(statistics: dict[str, Any], area_id: int, area_key: str, lev
 
 def summary(levels: list[int], scale: list[str]) -> str:
     worst = scale[max(levels) - 1] if levels else scale[0]
-    return f"Veckans lägesbild bygger på samtliga rapporter. Högsta bedömning i något område: {worst.lower()}."
+    return (f"{MARK.capitalize()}. Veckans lägesbild bygger på samtliga rapporter. "
+            f"Högsta bedömning i något område: {worst.lower()}.")  # fmt: skip
 
 
 def meeting_notes() -> str:
-    return "Genomgång av veckans rapporter, bedömning per område och beslut om fortsatta insatser."
+    return (f"{MARK.capitalize()}. Genomgång av veckans rapporter, bedömning per område och beslut om fortsatta "
+            "insatser.")  # fmt: skip
 
 
 def _most(values) -> Any:
