@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from core.cycles import periods
 from core.demo.places import AreaPlaces, area_places
 from core.demo.texts import comment_for, early_action_for
+from core.reports.catalogue import FunctionEntry
 from core.reports.service import ReportingContext
 
 PER_WEEK = (40, 150)  # reports per week and tenant, at least and at most
@@ -117,7 +118,9 @@ class Generator:
         factor = _bounded(sum(volumes.values())) / sum(volumes.values()) if volumes else 0
         return {key: volume * factor * weeks for key, volume in volumes.items()}
 
-    def _one(self, rng: random.Random, monday, volumes: dict[int, float], deadline: datetime) -> DemoReport | None:
+    def _one(
+        self, rng: random.Random, monday: date, volumes: dict[int, float], deadline: datetime
+    ) -> DemoReport | None:
         positive = "positiv" in self.items and rng.random() < POSITIVE_SHARE
         theme = "positiv" if positive else _pick(rng, self.themes)
         _w, hours, weekdays = THEMES[theme]
@@ -146,7 +149,7 @@ class Generator:
         }
         return DemoReport(data, min(came_in, deadline - DEADLINE_MARGIN))
 
-    def _function(self, rng: random.Random, area_key: str, leg: str | None):
+    def _function(self, rng: random.Random, area_key: str, leg: str | None) -> FunctionEntry | None:
         """A reporting function that answers the item (its leg) and works in the area (a function named for
         another area does not)."""
         others = tuple(f"_{a.key}" for a in self.areas if a.key != area_key)

@@ -6,6 +6,7 @@ all); the coordinators' assessment is built from the picture's own figures."""
 from __future__ import annotations
 
 import random
+from datetime import datetime
 from typing import Any
 
 COMMENTS = {
@@ -62,9 +63,11 @@ def area_assessment(statistics: dict[str, Any], area_id: int, area_key: str, lev
     if problems:
         theme = _most(r["theme"] or "andra_avvikelser" for r in problems)
         place = _most(r["place_text"] for r in problems if r["place_text"])
-        weekday = _most(_weekday(r["occurred_at"]) for r in problems)
+        moments = [datetime.fromisoformat(r["occurred_at"]) for r in problems]
+        weekday = _most(m.weekday() for m in moments)
+        part = _most(_part_of_day(m.hour) for m in moments)
         entry["problems"] = [{"vad": THEME_NAMES.get(theme, theme).capitalize(), "var": place or "",
-                              "nar": f"Främst {WEEKDAYS[weekday]} och kvällar", "hur": "", "orsaker": ""}]  # fmt: skip
+                              "nar": f"Främst {WEEKDAYS[weekday]}, {part}", "hur": "", "orsaker": ""}]  # fmt: skip
         if level > 1:
             entry["actions"] = [{"what": ACTIONS[(level - 2) % len(ACTIONS)], "where": place or "",
                                  "status": "continuing" if level > 2 else "new"}]  # fmt: skip
@@ -92,7 +95,5 @@ def _most(values) -> Any:
     return max(counts, key=counts.get) if counts else None
 
 
-def _weekday(iso: str) -> int:
-    from datetime import datetime
-
-    return datetime.fromisoformat(iso).weekday()
+def _part_of_day(hour: int) -> str:
+    return "nattetid" if hour < 5 else "dagtid" if hour < 17 else "kvällstid"
