@@ -69,10 +69,10 @@ class AreaPlaces:
         return Place(place.text, lat, lon)
 
     def elsewhere(self, rng: random.Random) -> Place:
-        """Anywhere in the area, described or not."""
-        text = rng.choice(OTHER_PLACES) if rng.random() < 0.6 else None
+        """Anywhere in the area."""
+        text = rng.choice(OTHER_PLACES)
         if self.centre is None:
-            return Place(text or rng.choice(OTHER_PLACES), None, None)
+            return Place(text, None, None)
         lat, lon = self._near(self.centre, 1200, rng)
         return Place(text, lat, lon)
 
