@@ -107,6 +107,10 @@ def test_twelve_published_weeks_and_a_collecting_one_in_each_pilots_own_tenant(a
     risks = _rows(app, "SELECT count(*) FROM area_assessments WHERE tenant_id = :t AND scale = 'risk'", t=malmo)
     assert risks[0][0] == 12, "model C records each meeting with a risk value"
 
+    # History is not news: nothing is sent (core.demo.flow.publish is where publishing is told not to distribute).
+    assert _rows(app, "SELECT count(*) FROM outbox") == [(0,)]
+    assert _rows(app, "SELECT count(*) FROM notifications") == [(0,)]
+
     assert _rows(app, "SELECT DISTINCT source FROM reports") == [("demo",)]
     assert _rows(app, "SELECT count(*) FROM reports WHERE created_at > :now", now=NOW.replace(tzinfo=None)) == [(0,)]
     for row in _rows(app, "SELECT place_text, comment, early_action FROM reports"):
