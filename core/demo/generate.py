@@ -4,7 +4,8 @@ Deterministic: the random generator is seeded by tenant and period, and every pa
 (never on today), so a period generated while it collects and again once it is over gives the same reports.
 Patterns: each theme has its hours and weekdays (gatherings and vandalism in the evenings and at weekends, positive
 events by day), most problems happen at an area's few hot places, each area's volume follows a slow wave over the
-weeks (its phase differs per area, so the areas' colours move apart), and a tenth of the reports are positive.
+weeks (its phase differs per area, so the areas' colours move apart), a tenth of the reports are positive, and a few
+come in late, after the deadline but before the picture is compiled.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ HOT_PLACE_SHARE = 0.6
 FIRST_REPORT = timedelta(minutes=20)
 LAST_REPORT = timedelta(hours=40)
 DEADLINE_MARGIN = timedelta(minutes=30)
+LATE_SHARE = 0.03  # of reports come in after the deadline, before the picture is compiled (see core.demo.flow)
+LATE_BY = timedelta(minutes=50)
 
 EVENING = {**{h: 1 for h in range(8, 17)}, **{h: 4 for h in range(17, 24)}, 0: 2, 1: 1}
 # theme → (weight, hours with weights, weekday weights Monday first)
@@ -147,6 +150,8 @@ class Generator:
             "organisation": self.context.organisation_ids[function.organisation_id].key,
             "reporter_function": function.key,
         }
+        if rng.random() < LATE_SHARE:
+            return DemoReport(data, deadline + LATE_BY * rng.random())
         return DemoReport(data, min(came_in, deadline - DEADLINE_MARGIN))
 
     def _function(self, rng: random.Random, area_key: str, leg: str | None) -> FunctionEntry | None:
