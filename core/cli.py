@@ -145,7 +145,8 @@ def register_cli(app: Flask) -> None:
     @click.option("--port", default=5000, show_default=True)
     @click.option("--no-serve", is_flag=True, help="Seed only.")
     def demo(port: int, no_serve: bool) -> None:
-        """Upgrade the database, onboard the eight pilots, seed demo accounts and serve on 127.0.0.1."""
+        """Upgrade the database, onboard the eight pilots, seed demo accounts and the last weeks' demo reports and
+        published pictures (core.demo), and serve on 127.0.0.1."""
         from core.accounts.seed import seed_demo_accounts
         from core.migrate import upgrade
         from core.tenants.files import sync
@@ -156,6 +157,13 @@ def register_cli(app: Flask) -> None:
         upgrade(settings)
         results = sync(Path(settings.tenants_dir), current_app.extensions["est.plugins"])
         seed_demo_accounts([slug for slug, _created in results], settings.demo_password)
+        from core.db import utcnow
+        from core.demo.seed import seed
+
+        for seeded in seed([slug for slug, _created in results], utcnow()):
+            message = _("{slug}: {reports} demo reports and {published} published pictures added",
+                        slug=seeded.slug, reports=seeded.reports, published=seeded.published)  # fmt: skip
+            click.echo(message)
         from core.cycles.jobs import TICK_SECONDS, tick
         from core.jobs.runner import fail_abandoned
 
