@@ -45,7 +45,9 @@ def init_app(app: Flask) -> None:
 
 
 def _add_headers(response: Response) -> Response:
-    response.headers.update(HEADERS)
+    # A view may set a stricter policy of its own (the local mailbox's message bodies); every other gets this one.
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = HSTS
     response.headers.setdefault("Cache-Control", "no-store")

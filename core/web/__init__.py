@@ -15,7 +15,7 @@ from werkzeug.exceptions import NotFound
 from core.accounts.actor import current_actor
 from core.api import API_PREFIX
 from core.csrf import form_token
-from core.web import account, coordinator, language, reporter, tenant
+from core.web import account, coordinator, language, mailbox, opt_out, reporter, tenant  # noqa: F401 (mailbox: pages)
 
 
 @tenant.blp.route("/")
@@ -43,3 +43,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(NotFound, not_found)
     app.register_blueprint(account.blp)
     app.register_blueprint(tenant.blp)
+    app.register_blueprint(opt_out.blp)  # distribution of published pictures
