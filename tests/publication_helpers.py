@@ -20,6 +20,13 @@ from tests.page_helpers import onboard_pilot
 from tests.smtp_server import Mailbox, smtp_server
 
 WEEK = "2026-11-10T12:00:00+01:00"
+# The addresses of Örebro's own lists (tenants/orebro.toml).
+PILOT_INTERNAL = {"orebro.kommunalrad@example.invalid", "orebro.kommundirektor@example.invalid",
+                  "orebro.forvaltningschefer@example.invalid", "orebro.tib@example.invalid",
+                  "orebro.lansstyrelsen.tib@example.invalid", "orebro.region.tib@example.invalid",
+                  "orebro.sosalarm@example.invalid"}  # fmt: skip
+PILOT_PUBLIC = {"orebro.foreningar@example.invalid", "orebro.kommunikation@example.invalid"}
+PILOT_LISTS = PILOT_INTERNAL | PILOT_PUBLIC
 
 
 @contextmanager

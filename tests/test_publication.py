@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email
 import re
+import shutil
 from collections import Counter
 from email.policy import default
 from pathlib import Path
@@ -14,6 +15,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from core.lagesbild.models import Lagesbild
+from core.mail.transport import local_mailbox
 from core.notifications.models import OutboxMessage
 from core.publication.models import ReporterOptOut
 from core.publication.service import queue
@@ -21,14 +23,10 @@ from core.tenancy import current_session, tenant_context
 from core.tenants.models import Tenant
 from tests.helpers import Api
 from tests.mail_helpers import wait_until
-from tests.publication_helpers import Pilot, delivering
+from tests.page_helpers import PageClient
+from tests.publication_helpers import PILOT_LISTS, Pilot, delivering
 
-INTERNAL = {"orebro.kommunalrad@example.invalid", "orebro.kommundirektor@example.invalid",
-            "orebro.forvaltningschefer@example.invalid", "orebro.tib@example.invalid",
-            "orebro.lansstyrelsen.tib@example.invalid", "orebro.region.tib@example.invalid",
-            "orebro.sosalarm@example.invalid"}  # fmt: skip
 BOTKYRKA_LISTS = 7  # the addresses of botkyrka's lists
-PUBLIC = {"orebro.foreningar@example.invalid", "orebro.kommunikation@example.invalid"}
 
 
 def _unsubscribe(message: email.message.EmailMessage) -> str:
@@ -63,7 +61,7 @@ def test_publishing_a_weekly_picture_sends_each_list_its_version_and_reporters_t
         picture = pilot.publish_week()
         wait_until(lambda: _all_sent(app, pilot.id, 11), timeout=120)
     received = _received(server)
-    assert set(received) == INTERNAL | PUBLIC | {"falt@orebro.test", "polis@orebro.test"}
+    assert set(received) == PILOT_LISTS | {"falt@orebro.test", "polis@orebro.test"}
     assert len(server.raw) == 11 and set(server.message_ids().values()) == {1}  # one each, Message-IDs unique
     internal = received["orebro.tib@example.invalid"]
     (pdf,) = list(internal.iter_attachments())
@@ -150,3 +148,77 @@ def test_opted_out_reporters_get_nothing_and_tokens_are_tenant_bound(
     assert "polis@orebro.test" in _received(server) and "falt@orebro.test" not in _received(server)
     with app.app_context(), tenant_context(other.id):
         assert current_session().scalars(select(ReporterOptOut)).all() == []
+
+
+def test_the_delivery_log_agrees_with_the_server_4xx_retrying_5xx_failed(
+    app: Flask, api: Api, real_services: bool, tmp_path: Path
+) -> None:
+    pilot = Pilot(app, api)
+    other = Pilot(app, api, "botkyrka")
+    coordinator = api.user("samordnare@orebro.test", tenant="orebro", role="coordinator")
+    reporter = pilot.reporter("falt")
+    with delivering(app, real_services, tmp_path / "worker.log") as server:
+        server.planned = {"orebro.tib@example.invalid": ["451 4.3.0 Försök senare"],
+                          "orebro.sosalarm@example.invalid": ["550 5.1.1 Mottagaren finns inte"]}  # fmt: skip
+        picture = pilot.publish_week()
+        theirs = other.publish_week()
+        wait_until(lambda: _all_sent(app, pilot.id, 10, picture), timeout=120)
+    url = f"{pilot.base}/lagesbilder/{picture}/deliveries"
+    log = api.get(f"{url}?page_size=200", coordinator).get_json()
+    assert log["totals"] == {"recipients": 10, "queued": 0, "sent": 8, "retrying": 1, "failed": 1}
+    received = {address for address in server.recipients() if "orebro" in address}
+    by_address = {item["recipient"]: item for item in log["items"]}
+    assert {address for address, item in by_address.items() if item["status"] == "sent"} == received
+    assert set(by_address) - received == {"orebro.tib@example.invalid", "orebro.sosalarm@example.invalid"}
+    busy, missing = by_address["orebro.tib@example.invalid"], by_address["orebro.sosalarm@example.invalid"]
+    assert (busy["status"], busy["attempts"], busy["reply"]) == ("retrying", 1, "451 4.3.0 Försök senare")
+    assert busy["next_attempt_at"] is not None and busy["audience"] == "internal"
+    assert (missing["status"], missing["reply_code"]) == ("failed", 550)
+    assert missing["reply"] == "550 5.1.1 Mottagaren finns inte"
+    assert by_address["falt@orebro.test"]["opt_out"] is True and busy["opt_out"] is False
+    # Coordinators and admins only; another tenant's member and another tenant's picture: 404, nothing shown.
+    assert api.get(url, reporter).status_code == 403
+    assert api.get(url, other.admin).status_code == 404
+    foreign = api.get(f"{pilot.base}/lagesbilder/{theirs}/deliveries", pilot.admin)
+    assert foreign.status_code == 404 and "botkyrka" not in foreign.get_data(as_text=True)
+    assert api.get(f"{pilot.base}/lagesbilder/999999/deliveries", pilot.admin).status_code == 404
+    assert api.get(f"{url}?page_size=500", pilot.admin).status_code == 422
+
+
+def test_the_local_mailbox_shows_a_tenants_own_messages_to_its_admins(
+    app: Flask, api: Api, real_services: bool
+) -> None:
+    shutil.rmtree(local_mailbox(app.config["EST"]), ignore_errors=True)  # what earlier tests' tenants left there
+    pilot = Pilot(app, api)
+    other = Pilot(app, api, "botkyrka")
+    api.user("samordnare@orebro.test", tenant="orebro", role="coordinator")
+    pilot.publish_week()
+    other.publish_week()
+    if real_services:  # the real worker delivers into the same instance folder
+        wait_until(lambda: _all_sent(app, pilot.id, 9) and _all_sent(app, other.id, 7), timeout=120)
+    admin = PageClient(app, "admin@orebro.test")
+    listing = admin.get("/t/orebro/brevlada")
+    assert listing.status_code == 200
+    page = listing.get_data(as_text=True)
+    keys = re.findall(r'href="/t/orebro/brevlada/([^"/]+)"', page)
+    assert len(keys) == 9 and "botkyrka" not in page
+    assert 'href="/t/orebro/brevlada"' in admin.get("/t/orebro/").get_data(as_text=True)  # the menu links to it
+    messages = {key: admin.get(f"/t/orebro/brevlada/{key}").get_data(as_text=True) for key in keys}
+    internal = next(key for key, text in messages.items() if "orebro.tib@example.invalid" in text)
+    shown = messages[internal]
+    assert f'<iframe class="mail-body" sandbox="" src="/t/orebro/brevlada/{internal}/html"' in shown
+    body = admin.get(f"/t/orebro/brevlada/{internal}/html")
+    assert body.status_code == 200 and "<html" in body.get_data(as_text=True)
+    policy = body.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "sandbox" in policy and "frame-ancestors 'self'" in policy
+    pdf = admin.get(f"/t/orebro/brevlada/{internal}/bilagor/0")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    assert pdf.headers["Content-Disposition"].startswith("attachment;")
+    # Another tenant's admin, this tenant's coordinator, another tenant's message by key: 404.
+    theirs = PageClient(app, "admin@botkyrka.test")
+    assert theirs.get("/t/orebro/brevlada").status_code == 404
+    for path in ("", "/html", "/bilagor/0"):
+        assert theirs.get(f"/t/botkyrka/brevlada/{internal}{path}").status_code == 404
+    assert PageClient(app, "samordnare@orebro.test").get("/t/orebro/brevlada").status_code == 404
+    assert admin.get("/t/orebro/brevlada/..%2Fsecret_key").status_code == 404
+    assert admin.get(f"/t/orebro/brevlada/{internal}/bilagor/5").status_code == 404
