@@ -11,7 +11,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from core.i18n import _
+from core.i18n import _, current_locale
 from core.lagesbild.models import Lagesbild
 from core.tenants.models import Tenant
 
@@ -67,5 +67,5 @@ def render(
         return "\n".join(lines) + "\n"
     title, *rest = (escape(line) for line in lines)
     items = "".join(f"<p>{line}</p>" for line in rest)
-    return f'<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>{title}</title></head>' \
-           f"<body><h1>{title}</h1>{items}</body></html>"  # fmt: skip
+    head = f'<head><meta charset="utf-8"><title>{title}</title></head>'
+    return f'<!DOCTYPE html><html lang="{current_locale()}">{head}<body><h1>{title}</h1>{items}</body></html>'
