@@ -10,10 +10,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from flask import Flask
 
+from config.settings import Settings
 from tests.helpers import Api
 from tests.mail_helpers import smtp_settings, tenant_id
 from tests.page_helpers import onboard_pilot
@@ -30,26 +32,37 @@ PILOT_LISTS = PILOT_INTERNAL | PILOT_PUBLIC
 
 
 @contextmanager
+def private_worker(app: Flask, real_services: bool, log: Path, settings: Settings) -> Iterator[None]:
+    """While the block runs, the app's jobs run with ``settings``: in-process, or on the real leg on a private
+    ``est worker`` (its own queue; the SMTP server and the instance folder of ``settings`` in its environment)."""
+    original = app.config["EST"]
+    settings = replace(settings, queue_name=f"{original.queue_name}-publication")
+    app.config["EST"] = settings
+    worker = None
+    if real_services:
+        env = {**os.environ, "EST_QUEUE_NAME": settings.queue_name, "EST_SMTP_HOST": settings.smtp_host,
+               "EST_SMTP_PORT": str(settings.smtp_port), "EST_SMTP_TLS": settings.smtp_tls,
+               "EST_INSTANCE_PATH": settings.instance_path, "PYTHONPATH": os.getcwd()}  # fmt: skip
+        with log.open("ab") as out:
+            worker = subprocess.Popen([str(Path(sys.executable).parent / "est"), "worker"], env=env, stdout=out,
+                                      stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        yield
+    finally:
+        app.config["EST"] = original
+        if worker is not None:
+            worker.terminate()
+            worker.wait(30)
+
+
+@contextmanager
 def delivering(app: Flask, real_services: bool, log: Path) -> Iterator[Mailbox]:
     """An SMTP server that the app's jobs deliver to while the block runs."""
-    original = app.config["EST"]
-    with smtp_server() as server:
-        settings = smtp_settings(original, server.port, queue_name=f"{original.queue_name}-publication")
-        app.config["EST"] = settings
-        worker = None
-        if real_services:
-            env = {**os.environ, "EST_QUEUE_NAME": settings.queue_name, "EST_SMTP_HOST": "127.0.0.1",
-                   "EST_SMTP_PORT": str(server.port), "EST_SMTP_TLS": "none", "PYTHONPATH": os.getcwd()}  # fmt: skip
-            with log.open("ab") as out:
-                worker = subprocess.Popen([str(Path(sys.executable).parent / "est"), "worker"], env=env, stdout=out,
-                                          stderr=subprocess.STDOUT)  # fmt: skip
-        try:
-            yield server
-        finally:
-            app.config["EST"] = original
-            if worker is not None:
-                worker.terminate()
-                worker.wait(30)
+    with (
+        smtp_server() as server,
+        private_worker(app, real_services, log, smtp_settings(app.config["EST"], server.port)),
+    ):
+        yield server
 
 
 class Pilot:

@@ -24,7 +24,7 @@ from core.tenants.models import Tenant
 from tests.helpers import Api
 from tests.mail_helpers import wait_until
 from tests.page_helpers import PageClient
-from tests.publication_helpers import PILOT_LISTS, Pilot, delivering
+from tests.publication_helpers import PILOT_LISTS, Pilot, delivering, private_worker
 
 BOTKYRKA_LISTS = 7  # the addresses of botkyrka's lists
 
@@ -186,15 +186,15 @@ def test_the_delivery_log_agrees_with_the_server_4xx_retrying_5xx_failed(
 
 
 def test_the_local_mailbox_shows_a_tenants_own_messages_to_its_admins(
-    app: Flask, api: Api, real_services: bool
+    app: Flask, api: Api, real_services: bool, tmp_path: Path
 ) -> None:
     shutil.rmtree(local_mailbox(app.config["EST"]), ignore_errors=True)  # what earlier tests' tenants left there
     pilot = Pilot(app, api)
     other = Pilot(app, api, "botkyrka")
     api.user("samordnare@orebro.test", tenant="orebro", role="coordinator")
-    pilot.publish_week()
-    other.publish_week()
-    if real_services:  # the real worker delivers into the same instance folder
+    with private_worker(app, real_services, tmp_path / "worker.log", app.config["EST"]):  # no SMTP server
+        pilot.publish_week()
+        other.publish_week()
         wait_until(lambda: _all_sent(app, pilot.id, 9) and _all_sent(app, other.id, 7), timeout=120)
     admin = PageClient(app, "admin@orebro.test")
     listing = admin.get("/t/orebro/brevlada")
