@@ -41,13 +41,19 @@ def membership_of(session: Session, secret_key: str, tenant_id: int, token: str)
     return session.scalar(select(Membership).where(Membership.id == payload[1]))
 
 
-def opted_out(session: Session, membership_id: int) -> bool:
-    return session.scalar(select(ReporterOptOut.id).where(ReporterOptOut.membership_id == membership_id)) is not None
+def opted_out(session: Session, membership_ids: list[int]) -> set[int]:
+    """Which of ``membership_ids`` opted out."""
+    if not membership_ids:
+        return set()
+    found = session.scalars(
+        select(ReporterOptOut.membership_id).where(ReporterOptOut.membership_id.in_(membership_ids))
+    )
+    return set(found)
 
 
 def opt_out(session: Session, membership: Membership) -> None:
     """Record the opt-out (once: a second click, or two at once, change nothing) and commit."""
-    if opted_out(session, membership.id):
+    if opted_out(session, [membership.id]):
         return
     session.add(ReporterOptOut(membership_id=membership.id))
     try:

@@ -80,9 +80,11 @@ def recipients(session: Session, tenant: Tenant, picture: Lagesbild) -> list[Rec
     public version, in their own language)."""
     chosen = [Recipient(email, audience) for email, audience in sorted(list_recipients(session).items())]
     reached = {recipient.email for recipient in chosen}
-    for membership, user in reporters_of(session, tenant, picture):
+    reporters = reporters_of(session, tenant, picture)
+    out = opted_out(session, [membership.id for membership, _user in reporters])
+    for membership, user in reporters:
         email = user.email.lower()
-        if email not in reached and not opted_out(session, membership.id):
+        if email not in reached and membership.id not in out:
             chosen.append(Recipient(email, PUBLIC, user.locale, membership.id))
             reached.add(email)
     return chosen

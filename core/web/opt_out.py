@@ -39,7 +39,7 @@ def confirm(token: str):
     membership = _membership(token)
     if membership is None:
         return render_template("opt_out.html", state="invalid"), 404
-    state = "done" if opted_out(current_session(), membership.id) else "confirm"
+    state = "done" if opted_out(current_session(), [membership.id]) else "confirm"
     return render_template("opt_out.html", state=state, token=token)
 
 
