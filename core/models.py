@@ -10,6 +10,7 @@ from core.lagesbild.models import AreaAssessment, Lagesbild
 from core.notifications.models import Notification, OutboxMessage
 from core.organisation.models import Area, Group, GroupMember, GroupOrganisation, Organisation, ReporterFunction
 from core.proposals.models import Proposal
+from core.publication.models import PublicationFile, ReporterOptOut
 from core.reports.models import Report, ReportImport
 from core.tenants.models import Tenant
 from core.workflow.log import Transition
@@ -36,9 +37,11 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "Proposal",
+    "PublicationFile",
     "Report",
     "ReportImport",
     "ReporterFunction",
+    "ReporterOptOut",
     "Tenant",
     "Transition",
     "User",

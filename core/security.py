@@ -53,7 +53,9 @@ def init_app(app: Flask) -> None:
 
 
 def _add_headers(response: Response, headers: dict[str, str]) -> Response:
-    response.headers.update(headers)
+    # A view may set a stricter policy of its own (the local mailbox's message bodies); every other gets this one.
+    for name, value in headers.items():
+        response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = HSTS
     response.headers.setdefault("Cache-Control", "no-store")

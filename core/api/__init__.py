@@ -149,6 +149,7 @@ def init_api(app: Flask) -> EstApi:
     from core.notifications.routes import blp as notifications_blp
     from core.organisation.routes import blueprints as organisation_blueprints
     from core.proposals.routes import blp as proposals_blp
+    from core.publication.routes import blp as deliveries_blp
     from core.registry.routes import blp as plugins_blp
     from core.reports.routes import blp as reports_blp
     from core.stats.routes import blp as stats_blp
@@ -168,6 +169,7 @@ def init_api(app: Flask) -> EstApi:
         proposals_blp,
         notifications_blp,
         distribution_blp,
+        deliveries_blp,
     ):
         api.register_blueprint(blueprint)
     return api

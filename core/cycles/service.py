@@ -162,10 +162,19 @@ def authorize(session: Session, actor: Actor, groups: tuple[str, ...], action: s
     workflow.authorize(session, actor, [Guard(groups=groups)], action)
 
 
-def transition(session: Session, tenant: Tenant, cycle: Cycle, to_state: str, actor: Actor, note: str = "") -> Cycle:
+def transition(
+    session: Session,
+    tenant: Tenant,
+    cycle: Cycle,
+    to_state: str,
+    actor: Actor,
+    note: str = "",
+    *,
+    distribute: bool = True,
+) -> Cycle:
     """Move the cycle on (``core.workflow.move``): the org model's guards decide who may and what it waits for; the
     core requires a compiled plan and an assessed joint picture before ``assessed``, and publishes that picture
-    with the cycle."""
+    with the cycle (``distribute``: as :func:`core.lagesbild.service.publish`)."""
 
     def core_rules() -> None:
         steps = plan(session, tenant, cycle)
@@ -175,7 +184,7 @@ def transition(session: Session, tenant: Tenant, cycle: Cycle, to_state: str, ac
         if to_state == S.PUBLISHED:
             from core.lagesbild import service as lagesbild
 
-            lagesbild.publish(session, tenant, pictures[final_step(steps).key], actor)
+            lagesbild.publish(session, tenant, pictures[final_step(steps).key], actor, distribute=distribute)
 
     return _move(session, tenant, cycle, to_state, actor, note, core_rules)
 

@@ -66,9 +66,8 @@ def run(session: Session, tenant: Tenant, cycle: Cycle, actor: Actor, usual: dic
 
 def publish(session: Session, tenant: Tenant, cycle: Cycle, actor: Actor) -> None:
     """The one place demo pictures are published (``core.lagesbild.service.publish``, reached through the cycle's
-    move to published). A demo picture is history and must not be distributed: when publishing distributes, this is
-    where ``distribute=False`` goes."""
-    cycles.transition(session, tenant, cycle, S.PUBLISHED, actor, f"Publicerad ({texts.MARK})")
+    move to published). A demo picture is history: it is not distributed to anyone."""
+    cycles.transition(session, tenant, cycle, S.PUBLISHED, actor, f"Publicerad ({texts.MARK})", distribute=False)
 
 
 def _level(statistics: dict[str, Any], area_key: str, usual: float, severities: int, levels: int) -> int:

@@ -51,6 +51,7 @@ from core.lagesbild.statistics import (
     to_geojson,
 )
 from core.organisation.models import Area, Organisation
+from core.publication.trigger import distribute_after_commit
 from core.registry.announcements import announce
 from core.reports.models import Report
 from core.tenants.models import Tenant
@@ -408,7 +409,11 @@ def _newer(session: Session, picture: Lagesbild) -> int | None:
     )
 
 
-def publish(session: Session, tenant: Tenant, picture: Lagesbild, actor: Actor) -> Lagesbild:
+def publish(
+    session: Session, tenant: Tenant, picture: Lagesbild, actor: Actor, *, distribute: bool = True
+) -> Lagesbild:
+    """Publish an assessed picture; once the transaction commits, its distribution to the tenant's lists and the
+    period's reporters is queued (``distribute=False``: not sent to anyone, e.g. history seeded for a demo)."""
     if picture.status == L.PUBLISHED:
         raise Conflict(_("The lägesbild is published already."), code="lagesbild.published_already")
     if picture.status != L.ASSESSED:
@@ -422,6 +427,8 @@ def publish(session: Session, tenant: Tenant, picture: Lagesbild, actor: Actor) 
     picture.published_at = utcnow()
     workflow.move(session, tenant, picture, L.PUBLISHED, actor, "Publicerad")
     announce(session, tenant, "est_lagesbild_published", lambda: {"lagesbild": _info(session, picture)})
+    if distribute:
+        distribute_after_commit(session, tenant.id, picture.id)
     return picture
 
 

@@ -15,9 +15,10 @@ from config.settings import Settings
 from core.db import utcnow
 from core.jobs import JobContext
 from core.jobs.runner import job_app, process_gone, process_owner
-from core.mail.message import build
+from core.mail.message import Attachment, build
 from core.mail.transport import Reply, Transport, transport_for
 from core.notifications.models import OutboxMessage
+from core.publication.models import PublicationFile
 from core.tenancy import current_session, current_tenant_id
 from core.tenants.models import Tenant
 
@@ -121,6 +122,7 @@ def send_due(db: Session, settings: Settings, *, now: datetime | None = None, jo
     sender_name = tenant.mail_sender_name or tenant.name
     owner = process_owner()
     totals: Counter[str] = Counter()
+    files: dict[int, Attachment] = {}  # a picture's attachment, read once for all its recipients
     transport = transport_for(settings)
     with _one_sender(db):
         try:
@@ -130,7 +132,7 @@ def send_due(db: Session, settings: Settings, *, now: datetime | None = None, jo
                         _release(db, rows[index:], owner)  # too slow: leave the rest to another sender
                         break
                     try:
-                        totals[_send(db, transport, row, settings, sender_name)] += 1
+                        totals[_send(db, transport, row, settings, sender_name, files)] += 1
                     except BaseException:
                         _release(db, rows[index:], owner)
                         raise
@@ -141,8 +143,17 @@ def send_due(db: Session, settings: Settings, *, now: datetime | None = None, jo
     return dict(totals)
 
 
-def _send(db: Session, transport: Transport, row: OutboxMessage, settings: Settings, sender_name: str) -> str:
-    data = build(row, mail_from=settings.mail_from, sender_name=sender_name)
+def _send(
+    db: Session, transport: Transport, row: OutboxMessage, settings: Settings, sender_name: str,
+    files: dict[int, Attachment],
+) -> str:  # fmt: skip
+    attachment = None
+    if row.attachment_id is not None:
+        if row.attachment_id not in files:
+            stored = db.get(PublicationFile, row.attachment_id)
+            files[row.attachment_id] = Attachment(stored.filename, stored.content_type, stored.content)
+        attachment = files[row.attachment_id]
+    data = build(row, mail_from=settings.mail_from, sender_name=sender_name, attachment=attachment)
     reply = transport.send(settings.mail_from, row.to_address, data)
     status = record(row, reply, utcnow())
     db.commit()  # at once: between the server's acceptance and this commit lies the one duplicate window

@@ -7,8 +7,15 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from typing import NamedTuple
 
 from core.notifications.models import OutboxMessage
+
+
+class Attachment(NamedTuple):
+    filename: str
+    content_type: str
+    content: bytes
 
 
 def mail_domain(mail_from: str) -> str:
@@ -22,8 +29,9 @@ def message_id(row: OutboxMessage, mail_from: str) -> str:
     return f"<est.{row.tenant_id}.{row.id}.{digest}@{mail_domain(mail_from)}>"
 
 
-def build(row: OutboxMessage, *, mail_from: str, sender_name: str) -> bytes:
-    """The message for ``row``: plain text, with the HTML alternative when the row has one."""
+def build(row: OutboxMessage, *, mail_from: str, sender_name: str, attachment: Attachment | None = None) -> bytes:
+    """The message for ``row``: plain text, with the HTML alternative when the row has one, ``attachment`` attached,
+    and a one-click unsubscribe (RFC 8058) when the row has an opt-out address."""
     message = EmailMessage(policy=SMTP)
     local, _, domain = mail_from.rpartition("@")
     message["From"] = Address(display_name=sender_name, username=local, domain=domain)
@@ -32,7 +40,13 @@ def build(row: OutboxMessage, *, mail_from: str, sender_name: str) -> bytes:
     message["Date"] = format_datetime(row.created_at)
     message["Message-ID"] = message_id(row, mail_from)
     message["Auto-Submitted"] = "auto-generated"
+    if row.unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(row.body)
     if row.html_body:
         message.add_alternative(row.html_body, subtype="html")
+    if attachment is not None:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message.as_bytes()

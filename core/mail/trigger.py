@@ -35,6 +35,12 @@ def _note_queued(session: Session, _context: object) -> None:
         session.info.setdefault(QUEUED, set()).update(tenants)
 
 
+def note_queued(session: Session, tenant_id: int) -> None:
+    """Deliver for ``tenant_id`` after ``session`` commits: for rows queued with a Core INSERT (no ORM object to
+    notice)."""
+    session.info.setdefault(QUEUED, set()).add(tenant_id)
+
+
 def _forget_queued(session: Session) -> None:
     session.info.pop(QUEUED, None)
 

@@ -44,6 +44,9 @@ class OutboxMessage(TenantScoped, Base):
         tenant_unique_id(),
         UniqueConstraint("tenant_id", "key"),
         Index("ix_outbox_tenant_id_status", "tenant_id", "status"),
+        Index("ix_outbox_tenant_id_lagesbild_id", "tenant_id", "lagesbild_id"),
+        tenant_fk("lagesbild_id", "lagesbilder", ondelete="CASCADE"),
+        tenant_fk("attachment_id", "publication_files", ondelete="CASCADE"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,3 +67,9 @@ class OutboxMessage(TenantScoped, Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reply_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     reply: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # A picture's distribution (core.publication): which picture, which version of it (internal | public), the
+    # file attached to it, and for a reporter the one-click opt-out address (List-Unsubscribe, RFC 8058).
+    lagesbild_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    audience: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    attachment_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500), nullable=True)

@@ -15,7 +15,7 @@ from werkzeug.exceptions import NotFound
 from core.accounts.actor import current_actor
 from core.api import API_PREFIX
 from core.csrf import form_token
-from core.web import account, coordinator, language, leaflet, maps, reporter, tenant
+from core.web import account, coordinator, language, leaflet, mailbox, maps, opt_out, reporter, tenant  # noqa: F401 (mailbox: pages)
 
 
 @tenant.blp.route("/")
@@ -46,3 +46,4 @@ def init_app(app: Flask) -> None:
     # --- maps ---
     app.register_blueprint(leaflet.blp)
     maps.init_app(app)
+    app.register_blueprint(opt_out.blp)  # distribution of published pictures

@@ -1,0 +1,22 @@
+"""The distribution job: queue a published picture's messages as its tenant (idempotent: run again, it adds
+nothing)."""
+
+from __future__ import annotations
+
+from core.jobs import JobContext
+from core.jobs.runner import job_app
+from core.lagesbild import service as lagesbild
+from core.publication.service import queue
+from core.tenancy import current_session, current_tenant_id
+from core.tenants.models import Tenant
+
+
+def distribute(job: JobContext, lagesbild_id: int, site_url: str) -> dict:
+    session = current_session()
+    tenant = session.get(Tenant, current_tenant_id())
+    picture = lagesbild.get(session, lagesbild_id)
+    if picture.status != "published":
+        return {"queued": 0}
+    added = queue(session, tenant, picture, app=job_app(), site_url=site_url)
+    session.commit()
+    return {"queued": added}
