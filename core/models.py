@@ -10,7 +10,7 @@ from core.lagesbild.models import AreaAssessment, Lagesbild
 from core.notifications.models import Notification, OutboxMessage
 from core.organisation.models import Area, Group, GroupMember, GroupOrganisation, Organisation, ReporterFunction
 from core.proposals.models import Proposal
-from core.reports.models import Report, ReportImport
+from core.reports.models import IdempotencyKey, Report, ReportImport
 from core.tenants.models import Tenant
 from core.workflow.log import Transition
 
@@ -27,6 +27,7 @@ __all__ = [
     "Group",
     "GroupMember",
     "GroupOrganisation",
+    "IdempotencyKey",
     "Invitation",
     "Job",
     "Lagesbild",
