@@ -93,8 +93,6 @@ def _earlier(context: service.ReportingContext, key: str, digest: str, field: st
         session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == row.id))
         return None
     if row.fingerprint != digest:
-        message = _(
-            "This {field} was already used for another report. Send a new key with a new report.", field=HEADER
-        )
+        message = _("This {field} was already used for another report. Send a new key with a new report.", field=HEADER)
         raise DomainError(message, {field: [message]}, code="idempotency.key_reused")
     return session.scalar(select(Report).where(Report.id == row.report_id))
