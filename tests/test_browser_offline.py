@@ -40,10 +40,8 @@ def fill(page: Page, place: str) -> None:
 
 
 def waiting(page: Page, count: int) -> str:
-    page.wait_for_function(
-        "n => { const t = document.getElementById('offline-queue-title'); return t && t.textContent.includes('(' + n + ')') }",
-        arg=count,
-    )
+    title = "document.getElementById('offline-queue-title')"
+    page.wait_for_function(f"n => {title} && {title}.textContent.includes('(' + n + ')')", arg=count)
     return page.inner_text("#offline-queue")
 
 
