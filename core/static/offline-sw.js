@@ -27,10 +27,9 @@ function sameOrigin(url) {
 
 async function keep(pages, assets) {
   const store = await caches.open(STORE);
-  const wanted = [];
-  for (const url of pages.filter(sameOrigin)) wanted.push(url);
-  for (const url of assets.filter(sameOrigin)) {
-    if (!(await store.match(url))) wanted.push(url);
+  const wanted = [];  // what is kept already stays: pages are refreshed whenever they are visited (page below)
+  for (const url of pages.concat(assets).filter(sameOrigin)) {
+    if (!wanted.includes(url) && !(await store.match(url))) wanted.push(url);
   }
   await Promise.all(wanted.map(async (url) => {
     try {
