@@ -62,7 +62,11 @@ def create_once(
     if earlier is not None:
         return earlier, True
     now = utcnow()
-    expired = select(IdempotencyKey.id).where(IdempotencyKey.created_at < now - LIFETIME).limit(SWEEP)
+    expired = (
+        select(IdempotencyKey.id)
+        .where(IdempotencyKey.tenant_id == context.tenant.id, IdempotencyKey.created_at < now - LIFETIME)
+        .limit(SWEEP)
+    )
     context.session.execute(delete(IdempotencyKey).where(IdempotencyKey.id.in_(expired.scalar_subquery())))
     report = service.create(context, data)
     try:

@@ -94,6 +94,12 @@
     }
   }
 
+  let retry = null;
+  function retryLater() {  // a post that failed while the device is online: try again in a minute
+    clearTimeout(retry);
+    retry = setTimeout(flush, 60000);
+  }
+
   let flushing = false;
   async function flush() {
     if (flushing) return;
@@ -114,6 +120,7 @@
           break;
         }
       }
+      if (stopped && stopped !== "logged_out") retryLater();
       await show(stopped === "logged_out" ? "logged_out" : stopped ? "offline" : sent ? "sent" : null);
     } finally {
       flushing = false;
@@ -215,6 +222,7 @@
       form.reset();
       keyField.value = newKey();
       busy = false;
+      if (outcome.kind !== "logged_out") retryLater();
       await show(outcome.kind === "logged_out" ? "logged_out" : "queued");
       status.scrollIntoView({ block: "center" });
     });
