@@ -64,12 +64,19 @@ def test_a_report_written_offline_is_sent_once_when_the_connection_is_back(
     assert "sparas på den här enheten" in shown
     assert reports(app) == 0
     look(page, "offline-waiting-sv")
+    page.goto("/t/alfa/")  # the home, from the device too, shows what waits
+    assert "Väntar på att skickas (1)" in waiting(page, 1)
+    look(page, "offline-waiting-home-sv")
 
     page.context.set_offline(False)  # the "online" event sends it
     assert "har skickats" in waiting(page, 0)
     assert reports(app) == 1
     page.reload()
     assert page.is_hidden("#offline-queue") and reports(app) == 1
+
+    with page.expect_navigation():  # logging out leaves none of the reporter's pages on the device
+        page.click("header form[action$='/logout'] button")
+    assert page.evaluate("caches.keys().then(names => names.filter(n => n.startsWith('est-offline-')))") == []
 
 
 def test_a_report_whose_answer_was_lost_is_resent_and_stored_once(app: Flask, api: Api, browser, server: str) -> None:
