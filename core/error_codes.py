@@ -108,6 +108,9 @@ CODES: Mapping[str, str] = {
     "tenant.invalid": "The onboarding document is not valid; see errors (422).",
     "tenant.exists": "A tenant with that slug exists already (409).",
     "privacy.personal_data": "Free text holds an identifier of a person; see errors (422).",
+    # --- offline reporter: Idempotency-Key ---
+    "idempotency.key_invalid": "The Idempotency-Key is not 1–100 characters of A–Z a–z 0–9 - _ . : ~ (422).",
+    "idempotency.key_reused": "The Idempotency-Key was used for a report with another body (422).",
 }
 
 STATUS_CODES: Mapping[int, str] = {

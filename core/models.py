@@ -11,7 +11,7 @@ from core.notifications.models import Notification, OutboxMessage
 from core.organisation.models import Area, Group, GroupMember, GroupOrganisation, Organisation, ReporterFunction
 from core.proposals.models import Proposal
 from core.publication.models import PublicationFile, ReporterOptOut
-from core.reports.models import Report, ReportImport
+from core.reports.models import IdempotencyKey, Report, ReportImport
 from core.tenants.models import Tenant
 from core.workflow.log import Transition
 
@@ -28,6 +28,7 @@ __all__ = [
     "Group",
     "GroupMember",
     "GroupOrganisation",
+    "IdempotencyKey",
     "Invitation",
     "Job",
     "Lagesbild",

@@ -84,3 +84,25 @@ class ReportImport(TenantScoped, Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotencyKey(TenantScoped, Base):
+    """A client's ``Idempotency-Key`` of a report it sent: the report it made and a fingerprint of the body sent
+    with it, so that a resend of the same body answers with that report again instead of making a second one, and a
+    key reused for another body is refused. One per ``(tenant, user, key)``; kept for ``core.reports.idempotency``'s
+    lifetime (a resend after that is a new report)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        tenant_unique_id(),
+        UniqueConstraint("tenant_id", "user_id", "key"),
+        tenant_fk("report_id", "reports", ondelete="CASCADE"),
+        Index("ix_idempotency_keys_tenant_created", "tenant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    report_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import Response, current_app, g, url_for
+from flask import Response, current_app, g, request, url_for
 from flask_smorest.fields import Upload
 from sqlalchemy import Select, select
 
@@ -21,7 +21,7 @@ from core.jobs.routes import JobSchema
 from core.lagesbild import late
 from core.lagesbild import service as lagesbild
 from core.organisation.models import Organisation
-from core.reports import importer, service
+from core.reports import idempotency, importer, service
 from core.reports.models import Report, ReportImport
 from core.reports.schemas import ReportFilterSchema, ReportInSchema, ReportOutSchema, ReportPatchSchema
 from core.tenancy import current_session
@@ -53,20 +53,42 @@ class ListArgs(PageArgs, ReportFilterSchema):
     pass
 
 
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": idempotency.HEADER,
+    "required": False,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.:~-]{1,100}$"},
+    "description": "A key of the client's choosing, one per report (e.g. a UUID). Sending the same key and body "
+    "again — a retry after a lost answer — returns the report it made (201, `Idempotent-Replayed: true`) and makes "
+    "no second report; the same key with another body is refused (422, `idempotency.key_reused`). Kept 7 days.",
+}
+CREATED_HEADERS = {
+    "ETag": {"description": "guards corrections (PATCH)"},
+    "Idempotent-Replayed": {"description": "`true` when the answer is the report an earlier request with this "
+                            "`Idempotency-Key` made", "schema": {"type": "string", "enum": ["true"]}},
+}  # fmt: skip
+
+
 @blp.route("", methods=["POST"])
 @tenant_role(Role.REPORTER)
 @blp.arguments(ReportInSchema())  # one instance, not one per request
-@blp.response(201, ReportOutSchema, headers={"ETag": {"description": "guards corrections (PATCH)"}})
+@blp.response(201, ReportOutSchema, headers=CREATED_HEADERS)
+@blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
 def create_report(data: dict):
     """Submit a report. Free texts are checked for personal data first; nothing is stored unless all is valid.
     After the period's reporting deadline a report is still accepted, and marked late; after a picture of its period
     (whose scope holds it) was compiled, still accepted, and marked ``after_compilation``. The ETag guards
-    corrections."""
+    corrections. With an ``Idempotency-Key`` a resend makes no second report."""
     db = current_session()
     context = _context()
-    report = service.create(context, data)
+    key = idempotency.checked_key(request.headers.get(idempotency.HEADER))
+    digest = idempotency.fingerprint(request.get_json(silent=True))
+    report, replayed = idempotency.create_once(context, data, key, digest)
     db.commit()
-    return context.render(report), etag_header(report)
+    headers = etag_header(report)
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return context.render(report), headers
 
 
 @blp.route("", methods=["GET"])

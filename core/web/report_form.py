@@ -14,6 +14,7 @@ import marshmallow as ma
 
 from core.errors import flatten_messages
 from core.i18n import _
+from core.reports.idempotency import LIFETIME
 from core.reports.models import Report
 from core.reports.schemas import ReportInSchema
 
@@ -24,6 +25,9 @@ LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 FORM_FIELD = {"place.text": "place", "place.lat": "place", "place.lon": "place", "place": "place",
               "occurred_until": "when", "organisation": "item", "reporter_function": "item"}  # fmt: skip
 _schema = ReportInSchema()
+KEY_FIELD = "idempotency_key"
+# The form's fields that are not the report: the session's token (renewed at login) and the key itself.
+NOT_THE_REPORT = ("csrf", KEY_FIELD)
 
 
 FORM_ORDER = ("_form", "area", "item", "when", "at", "place", "severity", "comment", "early_action")
@@ -67,6 +71,24 @@ def _moment(form: Mapping[str, str], when: str, zone: ZoneInfo, now: datetime) -
             raise FormErrors({"when": [_("The evening has not begun yet.")]})
         return start, end
     return local_now.replace(second=0, microsecond=0), None
+
+
+def sent_fields(form: Mapping[str, str]) -> dict[str, str]:
+    """The report as the form sent it, for the fingerprint of its idempotency key."""
+    return {name: value for name, value in form.items() if name not in NOT_THE_REPORT}
+
+
+def written_at(form: Mapping[str, str], now: datetime) -> datetime:
+    """The moment the reporter wrote the report — ``written_at``, set by the offline queue, so that "now" and
+    "this evening" mean when it was written, not when the connection came back — or ``now``. Only a moment within
+    the queue's lifetime before now is taken."""
+    try:
+        moment = datetime.fromisoformat(form.get("written_at", ""))
+    except ValueError:
+        return now
+    if moment.tzinfo is None or not now - LIFETIME <= moment <= now:
+        return now
+    return moment
 
 
 def report_body(form: Mapping[str, str], zone: ZoneInfo, now: datetime) -> dict[str, Any]:

@@ -7,10 +7,11 @@ nothing is stored.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
 from core.accounts.actor import current_actor
@@ -21,10 +22,11 @@ from core.cycles import periods
 from core.db import utcnow
 from core.errors import DomainError
 from core.i18n import _
-from core.reports import service
+from core.reports import idempotency, service
 from core.reports.models import Report
 from core.tenancy import current_session
 from core.web import report_form
+from core.web.offline import offline_config
 from core.web.tenant import PageNotFound, blp
 
 MY_REPORTS_SHOWN = 200
@@ -50,6 +52,8 @@ def _form_page(values: dict[str, Any], errors: dict[str, list[str]], report: Rep
     areas = sorted((a for a in context.areas.values() if a.active), key=lambda a: a.name)
     if not values.get("at"):  # the precise picker starts at now
         values = {**values, "at": context.now.astimezone(_zone()).strftime(report_form.LOCAL_MINUTE)}
+    if not report and not values.get(report_form.KEY_FIELD):  # one key per form shown: a resend makes one report
+        values = {**values, report_form.KEY_FIELD: secrets.token_urlsafe(18)}
     return render_template(
         "report_form.html",
         values=values,
@@ -58,27 +62,46 @@ def _form_page(values: dict[str, Any], errors: dict[str, list[str]], report: Rep
         areas=areas,
         severities=list(enumerate(g.tenant.severity_scale, start=1)),
         report=report,
+        offline=None if report else offline_config(),
     ), (422 if errors else 200)
+
+
+def _wants_json() -> bool:
+    """The offline queue (``core/static/offline.js``) posts the form asking for JSON: it shows the outcome itself."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _refused(errors: dict[str, list[str]]):
+    if _wants_json():
+        return jsonify(message=_("Nothing was saved."), errors=errors), 422
+    return _form_page(dict(request.form), errors)
 
 
 @blp.route("/rapportera", methods=["GET", "POST"])
 def report():
-    """The form (GET) and a new report (POST)."""
+    """The form (GET) and a new report (POST). The form's key makes a double submit or a resend (the offline
+    queue's, or the browser's after a lost answer) answer with the report the first one made."""
     if request.method != "POST":
         return _form_page({"when": "now", "area": str(session.get(_last_area_key(), ""))}, {})
     check_form_token()
     db = current_session()
     now = utcnow()
+    form = request.form
     try:
-        body = report_form.report_body(request.form, _zone(), now)
-        stored = service.create(_context(now), body)
+        key = idempotency.checked_key(form.get(report_form.KEY_FIELD) or None, "_form")
+        body = report_form.report_body(form, _zone(), report_form.written_at(form, now))
+        stored, _replayed = idempotency.create_once(
+            _context(now), body, key, idempotency.fingerprint(report_form.sent_fields(form)), "_form"
+        )
     except report_form.FormErrors as error:
-        return _form_page(dict(request.form), error.errors)
+        return _refused(error.errors)
     except DomainError as error:
-        return _form_page(dict(request.form), report_form.form_errors(error.errors, request.form.get("when", "")))
+        return _refused(report_form.form_errors(error.errors, form.get("when", "")) or {"_form": [error.message]})
     db.commit()
     session[_last_area_key()] = stored.area_id
     flash(_("The report is saved."))
+    if _wants_json():
+        return jsonify(id=stored.id, location=url_for("pages.my_reports")), 201
     return redirect(url_for("pages.my_reports"), 303)
 
 
@@ -155,4 +178,4 @@ def my_reports():
 
 def home():
     """A reporter's home: the way to report, and their reports."""
-    return render_template("reporter_home.html", **my_reports_view())
+    return render_template("reporter_home.html", offline=offline_config(), **my_reports_view())
