@@ -108,6 +108,8 @@ CODES: Mapping[str, str] = {
     "tenant.invalid": "The onboarding document is not valid; see errors (422).",
     "tenant.exists": "A tenant with that slug exists already (409).",
     "privacy.personal_data": "Free text holds an identifier of a person; see errors (422).",
+    # --- report list and export ---
+    "export.too_many_rows": "More reports match than one export may hold; narrow the filters (413).",
 }
 
 STATUS_CODES: Mapping[int, str] = {

@@ -24,7 +24,7 @@ from core.i18n import _
 from core.reports import service
 from core.reports.models import Report
 from core.tenancy import current_session
-from core.web import report_form
+from core.web import notices, report_form
 from core.web.tenant import PageNotFound, blp
 
 MY_REPORTS_SHOWN = 200
@@ -155,4 +155,4 @@ def my_reports():
 
 def home():
     """A reporter's home: the way to report, and their reports."""
-    return render_template("reporter_home.html", **my_reports_view())
+    return render_template("reporter_home.html", **my_reports_view(), notifications=notices.unread())
