@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
+from core import speed
 from core.accounts.actor import Actor
 from core.cycles import periods
 from core.lagesbild import late
@@ -50,6 +51,8 @@ def conditions(session: Session, tenant: Tenant, actor: Actor, args: dict[str, A
         where.append(Report.period >= args["period_from"])
     if "period_to" in args:
         where.append(Report.period <= args["period_to"])
+    for first, last in (("period_from", "period_to"), ("period", "period")):
+        where += speed.moments_of_periods(Report.occurred_at, args.get(first), args.get(last))
     if "min_severity" in args:
         where.append(Report.severity >= args["min_severity"])
     if "organisation" in args:
