@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from core.accounts.actor import current_actor
@@ -22,9 +22,13 @@ def unread() -> list[Notification]:
     return service.unread(current_session(), current_actor().membership_id, SHOWN)
 
 
-@blp.route("/notiser/<int:notification_id>/last", methods=["POST"])
+@blp.route("/notiser/<int:notification_id>/last", methods=["GET", "POST"])
 def mark_read(notification_id: int) -> Response:
-    """Mark one of the caller's notifications read and go back home; anyone else's (or none) is the 404 page."""
+    """Mark one of the caller's notifications read and go back home; anyone else's (or none) is the 404 page. A GET
+    (a reload, a copied address) only goes home: it gets here past the tenant's wall, like every page, so an
+    outsider's is the 404 page too."""
+    if request.method != "POST":
+        return redirect(url_for("pages.home"), 303)
     check_form_token()
     db = current_session()
     if service.mark_read(db, current_actor().membership_id, notification_id) is None:
