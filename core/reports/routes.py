@@ -61,9 +61,11 @@ def create_report(data: dict):
 @blp.arguments(ListArgs, location="query")
 @blp.response(200, page_of(ReportOutSchema))
 def list_reports(args: dict):
-    """Reports, newest first, filtered by period, week, area, item, theme, organisation, severity, lateness
-    (``late``: after the deadline; ``after_compilation``: after its period's picture was compiled), or
-    ``after_lagesbild``: those a lägesbild's scope and period got after it was compiled (the link the picture gives)."""
+    """Reports, newest first, filtered by period (one, or a range: ``period_from``/``period_to``), week, area, item,
+    theme, organisation, severity, lateness (``late``: after the deadline; ``after_compilation``: after its period's
+    picture was compiled), or ``after_lagesbild``: those a lägesbild's scope and period got after it was compiled (the
+    link the picture gives). The same filters as the export and the coordinators' report list page
+    (``core.reports.listing``)."""
     statement = listing.filtered(current_session(), g.tenant, current_actor(), args)
     context = _context()
     page = paginate(statement, args)
@@ -76,6 +78,10 @@ def list_reports(args: dict):
 @blp.arguments(ExportArgs, location="query")
 @blp.response(200, content_type=export.FORMATS["csv"])
 @blp.alt_response(413, description="more rows match than one export may hold (`export.too_many_rows`)")
+@blp.doc(responses={"200": {"description": "the file", "content": {
+    export.FORMATS["csv"]: {"schema": {"type": "string"}},
+    export.FORMATS["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+}}})  # fmt: skip
 def export_reports(args: dict):
     """Exactly the reports the list gives for the same filters (all of them, not one page), as ``format=csv``
     (UTF-8 with BOM, `;`-separated, decimal comma in Swedish: what Swedish Excel opens) or ``format=xlsx``. Column
