@@ -230,3 +230,22 @@ def test_unread_notifications_on_the_home_pages_and_marking_one_read(app: Flask,
     read = api.get("/api/v1/tenants/alfa/notifications", api.token("rapportor@alfa.test")).get_json()["items"]
     assert [n["read_at"] is not None for n in read] == [True]
     assert "Betas påminnelse" in PageClient(app, "rapportor@beta.test").get("/t/beta/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("cadence", [{"frequency": "weekly"}, {"frequency": "fortnightly"},
+                                     {"frequency": "fortnightly", "fortnight_parity": "even"}])  # fmt: skip
+def test_the_moments_a_period_range_implies_hold_every_report_of_it(cadence: dict) -> None:
+    """``core.speed.moments_of_periods`` only helps the planner: every moment lies within the bounds its period's
+    label implies, whatever the cadence and time zone (the furthest ahead of and behind UTC)."""
+    from sqlalchemy import column
+
+    from core import speed
+    from core.cycles import periods
+
+    start = datetime(2026, 12, 20, tzinfo=UTC)  # across a year's end with a week 53
+    for zone in ("Pacific/Kiritimati", "Europe/Stockholm", "Pacific/Pago_Pago"):
+        for hours in range(0, 24 * 40, 5):
+            moment = start + timedelta(hours=hours)
+            label = periods.period_of(moment, {**cadence, "timezone": zone}).label
+            lower, upper = speed.moments_of_periods(column("occurred_at"), label, label)
+            assert lower.right.value <= moment < upper.right.value, (zone, moment, label)
