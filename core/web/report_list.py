@@ -29,9 +29,8 @@ from core.reports.service import ReportingContext
 from core.tenancy import current_session
 from core.web.tenant import blp
 
+# A page of the list (the page offers the filters of ``report_list.html``; the API's others work in the address too).
 PAGE_SIZE = 50
-# The filters the page offers (the API has a few more; any of them in the address works here too).
-FIELDS = ("period_from", "period_to", "area", "item", "theme", "severity", "organisation", "late", "after_compilation")
 
 
 def _not_for_reporters() -> tuple[str, int] | None:
@@ -104,7 +103,6 @@ def _list_page(given: dict[str, str], args: dict[str, Any], errors: dict[str, li
         errors=errors,
         page=page,
         options=_options(context),
-        fields=FIELDS,
         query=lambda **more: urlencode({**filters, **more}),
     ), (422 if errors else 200)
 
