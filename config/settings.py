@@ -44,6 +44,8 @@ class Settings:
     # Report imports: most rows per file, and largest file (bytes) accepted for upload.
     import_max_rows: int = 200_000
     import_max_bytes: int = 40 * 1024 * 1024
+    # Report exports (CSV/XLSX of the filtered list): most rows per file; more is refused (413), never cut short.
+    export_max_rows: int = 100_000
     # Outgoing mail. No host: messages are delivered to a local mailbox (a maildir under the instance folder).
     smtp_host: str = ""
     # 0: the usual port for smtp_tls (465 for "tls", else 25).

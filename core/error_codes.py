@@ -111,6 +111,8 @@ CODES: Mapping[str, str] = {
     # --- offline reporter: Idempotency-Key ---
     "idempotency.key_invalid": "The Idempotency-Key is not 1–100 characters of A–Z a–z 0–9 - _ . : ~ (422).",
     "idempotency.key_reused": "The Idempotency-Key was used for a report with another body (422).",
+    # --- report list and export ---
+    "export.too_many_rows": "More reports match than one export may hold; narrow the filters (413).",
 }
 
 STATUS_CODES: Mapping[int, str] = {

@@ -24,10 +24,11 @@ def cell(value: Any) -> Any:
     return value
 
 
-def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
-    """A CSV file (UTF-8 with BOM, so Excel reads å, ä, ö) of ``rows``, every cell through :func:`cell`."""
+def csv_bytes(rows: Iterable[Sequence[Any]], delimiter: str = ",") -> bytes:
+    """A CSV file (UTF-8 with BOM, so Excel reads å, ä, ö) of ``rows``, every cell through :func:`cell`. Excel with
+    Swedish settings splits columns at ``;`` only: files meant to be opened there pass ``delimiter=";"``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     for row in rows:
         writer.writerow([cell(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from sqlalchemy import select
 
 from core.accounts.actor import current_actor
 from core.accounts.models import Role
@@ -11,9 +10,9 @@ from core.api.access import tenant_role
 from core.api.fields import Integer
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
-from core.db import utcnow
 from core.errors import NotFound
 from core.i18n import _
+from core.notifications import service
 from core.notifications.models import Notification
 from core.tenancy import current_session
 
@@ -29,17 +28,13 @@ class NotificationSchema(ma.Schema):
     read_at = ma.fields.DateTime(allow_none=True)
 
 
-def _mine():
-    return select(Notification).where(Notification.membership_id == current_actor().membership_id)
-
-
 @blp.route("", methods=["GET"])
 @tenant_role(Role.REPORTER)
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_of(NotificationSchema))
 def list_notifications(args: dict):
     """The caller's notifications, newest first."""
-    return paginate(_mine().order_by(Notification.id.desc()), args)
+    return paginate(service.of_member(current_actor().membership_id).order_by(Notification.id.desc()), args)
 
 
 @blp.route("/<int:notification_id>/read", methods=["POST"])
@@ -48,9 +43,8 @@ def list_notifications(args: dict):
 def mark_read(notification_id: int):
     """Mark one of the caller's notifications read."""
     session = current_session()
-    notification = session.scalar(_mine().where(Notification.id == notification_id))
+    notification = service.mark_read(session, current_actor().membership_id, notification_id)
     if notification is None:
         raise NotFound(_("Not found."))
-    notification.read_at = notification.read_at or utcnow()
     session.commit()
     return notification

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core.accounts.models import Membership, User
+from core.db import utcnow
 from core.i18n import _, use_locale
 from core.notifications.models import Notification, OutboxMessage
 
@@ -37,3 +38,23 @@ def notify(
         session.add(OutboxMessage(key=key, to_address=email, subject=subject, body=body))
     session.flush()
     return True
+
+
+def of_member(membership_id: int | None) -> Select:
+    """A member's own notifications (none for a platform administrator acting without a membership)."""
+    return select(Notification).where(Notification.membership_id == membership_id)
+
+
+def unread(session: Session, membership_id: int | None, limit: int) -> list[Notification]:
+    """A member's unread notifications, newest first, at most ``limit`` (what a home page shows)."""
+    statement = of_member(membership_id).where(Notification.read_at.is_(None)).order_by(Notification.id.desc())
+    return list(session.scalars(statement.limit(limit)))
+
+
+def mark_read(session: Session, membership_id: int | None, notification_id: int) -> Notification | None:
+    """Mark one of a member's notifications read (once: the first reading time stays); ``None`` when it is not
+    theirs. The caller commits."""
+    notification = session.scalar(of_member(membership_id).where(Notification.id == notification_id))
+    if notification is not None:
+        notification.read_at = notification.read_at or utcnow()
+    return notification

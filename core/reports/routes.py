@@ -5,25 +5,20 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import Response, current_app, g, request, url_for
 from flask_smorest.fields import Upload
-from sqlalchemy import Select, select
 
 from core.accounts.actor import current_actor
 from core.accounts.models import Role
-from core.api.access import has_tenant_role, tenant_role
+from core.api.access import tenant_role
 from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
-from core.cycles import periods
 from core.errors import DomainError, NotFound
 from core.i18n import _
 from core.jobs import enqueue
 from core.jobs.models import Job
 from core.jobs.routes import JobSchema
-from core.lagesbild import late
-from core.lagesbild import service as lagesbild
-from core.organisation.models import Organisation
-from core.reports import idempotency, importer, service
+from core.reports import export, idempotency, importer, listing, service
 from core.reports.models import Report, ReportImport
-from core.reports.schemas import ReportFilterSchema, ReportInSchema, ReportOutSchema, ReportPatchSchema
+from core.reports.schemas import ExportArgs, ReportFilterSchema, ReportInSchema, ReportOutSchema, ReportPatchSchema
 from core.tenancy import current_session
 from core.workflow.etags import etag_header, revision_tag
 
@@ -34,16 +29,8 @@ def _context() -> service.ReportingContext:
     return service.ReportingContext(current_session(), g.tenant, current_actor())
 
 
-def _visible() -> Select:
-    """Coordinators and admins see all of the tenant's reports; reporters their own."""
-    statement = select(Report)
-    if not has_tenant_role(Role.COORDINATOR):
-        statement = statement.where(Report.reported_by == g.user.id)
-    return statement
-
-
 def _get_visible(report_id: int) -> Report:
-    report = current_session().scalar(_visible().where(Report.id == report_id))
+    report = current_session().scalar(listing.visible(current_actor()).where(Report.id == report_id))
     if report is None:
         raise NotFound(_("No such report."), code="report.not_found")
     return report
@@ -96,44 +83,40 @@ def create_report(data: dict):
 @blp.arguments(ListArgs, location="query")
 @blp.response(200, page_of(ReportOutSchema))
 def list_reports(args: dict):
-    """Reports, newest first, filtered by period, week, area, item, theme, organisation, severity, lateness
-    (``late``: after the deadline; ``after_compilation``: after its period's picture was compiled), or
-    ``after_lagesbild``: those a lägesbild's scope and period got after it was compiled (the link the picture gives)."""
-    statement = _visible().order_by(Report.occurred_at.desc(), Report.id.desc())
-    columns = {
-        "period": Report.period,
-        "week": Report.week,
-        "area": Report.area_id,
-        "item": Report.item_key,
-        "theme": Report.theme,
-        "positive": Report.positive,
-        "severity": Report.severity,
-        "late": Report.late,
-        "after_compilation": Report.after_compilation,
-    }
-    for name, column in columns.items():
-        if name in args:
-            statement = statement.where(column == args[name])
-    if "min_severity" in args:
-        statement = statement.where(Report.severity >= args["min_severity"])
-    if "after_lagesbild" in args:
-        statement = statement.where(_arrived_after(args["after_lagesbild"]))
-    if "organisation" in args:
-        statement = statement.where(
-            Report.organisation_id.in_(select(Organisation.id).where(Organisation.key == args["organisation"]))
-        )
+    """Reports, newest first, filtered by period (one, or a range: ``period_from``/``period_to``), week, area, item,
+    theme, organisation, severity, lateness (``late``: after the deadline; ``after_compilation``: after its period's
+    picture was compiled), or ``after_lagesbild``: those a lägesbild's scope and period got after it was compiled (the
+    link the picture gives). The same filters as the export and the coordinators' report list page
+    (``core.reports.listing``)."""
+    statement = listing.filtered(current_session(), g.tenant, current_actor(), args)
     context = _context()
     page = paginate(statement, args)
     page["items"] = [context.render(r) for r in page["items"]]
     return page
 
 
-def _arrived_after(picture_id: int):
-    """The reports of a picture's scope and period that came in after it was compiled (a picture the caller may
-    read: reporters see published ones)."""
-    session = current_session()
-    picture = lagesbild.visible(session, picture_id, current_actor())
-    return late.arrived_after(session, picture, lagesbild.scope_of(picture), periods.zone(g.tenant.cadence))
+@blp.route("/export", methods=["GET"])
+@tenant_role(Role.REPORTER)
+@blp.arguments(ExportArgs, location="query")
+@blp.response(200, content_type=export.FORMATS["csv"])
+@blp.alt_response(413, description="more rows match than one export may hold (`export.too_many_rows`)")
+@blp.doc(responses={"200": {"description": "the file", "content": {
+    export.FORMATS["csv"]: {"schema": {"type": "string"}},
+    export.FORMATS["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+}}})  # fmt: skip
+def export_reports(args: dict):
+    """Exactly the reports the list gives for the same filters (all of them, not one page), as ``format=csv``
+    (UTF-8 with BOM, `;`-separated, decimal comma in Swedish: what Swedish Excel opens) or ``format=xlsx``. Column
+    headers in the caller's language; areas, items, organisations and functions by name; times in the tenant's time
+    zone. Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or CR) are prefixed
+    with `'`. Bounded: more than ``EST_EXPORT_MAX_ROWS`` matching reports is a 413 (``export.too_many_rows``)."""
+    kind = args.pop("format")
+    statement = listing.filtered(current_session(), g.tenant, current_actor(), args)
+    content = export.export(_context(), statement, kind, current_app.config["EST"].export_max_rows)
+    name = export.filename(g.tenant.slug, kind)
+    return Response(
+        content, mimetype=export.FORMATS[kind], headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @blp.route("/<int:report_id>", methods=["GET"])

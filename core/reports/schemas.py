@@ -100,6 +100,8 @@ class ReportOutSchema(ma.Schema):
 
 class ReportFilterSchema(ma.Schema):
     period = PeriodLabel(metadata={"description": "the reporting period, by its first ISO week"})
+    period_from = PeriodLabel(metadata={"description": "reporting periods from this one (inclusive)"})
+    period_to = PeriodLabel(metadata={"description": "reporting periods up to this one (inclusive)"})
     week = PeriodLabel(metadata={"description": "ISO week of the event"})
     area = Integer()
     item = ma.fields.String(validate=KEY)
@@ -114,3 +116,12 @@ class ReportFilterSchema(ma.Schema):
         metadata={"description": "the reports of this lägesbild's scope and period that it does not hold: those that "
                   "came in after it was compiled"}
     )  # fmt: skip
+
+    @ma.validates_schema
+    def _range_in_order(self, data: dict, **_kwargs) -> None:
+        if "period_from" in data and "period_to" in data and data["period_from"] > data["period_to"]:
+            raise ma.ValidationError(_("The last period comes before the first."), "period_to")
+
+
+class ExportArgs(ReportFilterSchema):
+    format = ma.fields.String(load_default="csv", validate=ma.validate.OneOf(["csv", "xlsx"]))

@@ -1,6 +1,8 @@
 """The web pages: server-rendered Jinja templates (``core/templates``) and est's own static files
 (``core/static``, at ``/static``), one module per audience — ``account`` (login, the choice of municipality,
 language, the accessibility statement), ``reporter`` and ``coordinator`` — under the tenant's pages of ``tenant``.
+``report_list`` (the coordinators' filtered list and its exports) and ``notices`` (notifications on the home pages)
+add their pages to it when imported.
 
 Pages call the same services as the API, never est's HTTP API. Every form carries the session's CSRF token
 (``core.csrf``); the Content-Security-Policy (``core.security``) allows no inline script or style, so pages keep
@@ -15,7 +17,19 @@ from werkzeug.exceptions import NotFound
 from core.accounts.actor import current_actor
 from core.api import API_PREFIX
 from core.csrf import form_token
-from core.web import account, coordinator, language, leaflet, mailbox, maps, opt_out, reporter, tenant  # noqa: F401 (mailbox: pages)
+from core.web import (  # noqa: F401 (modules that add pages)
+    account,
+    coordinator,
+    language,
+    leaflet,
+    mailbox,
+    maps,
+    notices,
+    opt_out,
+    report_list,
+    reporter,
+    tenant,
+)
 
 
 @tenant.blp.route("/")

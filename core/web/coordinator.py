@@ -17,6 +17,7 @@ from core.i18n import _, format_moment
 from core.reports.catalogue import catalogue
 from core.reports.models import Report
 from core.tenancy import current_session
+from core.web import notices
 
 
 def time_left(deadline: datetime, now: datetime) -> str:
@@ -86,4 +87,5 @@ def home():
         by_item=by_item,
         by_area=by_area,
         total=sum(count for _area, count in by_area),
+        notifications=notices.unread(),
     )

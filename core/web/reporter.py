@@ -25,7 +25,7 @@ from core.i18n import _
 from core.reports import idempotency, service
 from core.reports.models import Report
 from core.tenancy import current_session
-from core.web import report_form
+from core.web import notices, report_form
 from core.web.offline import offline_config
 from core.web.tenant import PageNotFound, blp
 
@@ -178,4 +178,6 @@ def my_reports():
 
 def home():
     """A reporter's home: the way to report, and their reports."""
-    return render_template("reporter_home.html", offline=offline_config(), **my_reports_view())
+    return render_template(
+        "reporter_home.html", offline=offline_config(), **my_reports_view(), notifications=notices.unread()
+    )
