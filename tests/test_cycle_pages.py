@@ -270,6 +270,7 @@ def test_model_c_records_the_meeting_with_its_risk_value_and_forwards_a_form(app
     answered = client.post(
         f"/t/gamma/forslag/{sent['id']}/svar",
         {"status": "answered", "answer": "Åtgärdat", "revision": str(sent["revision"])},
+        page="/t/gamma/forslag",
     )
     assert answered.status_code == 303
     assert "besvarat" in client.get("/t/gamma/forslag").get_data(as_text=True)
