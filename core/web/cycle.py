@@ -26,6 +26,7 @@ from core.jobs import enqueue
 from core.jobs.models import Job
 from core.lagesbild import jobs as compile_jobs
 from core.lagesbild import steps as compiling
+from core.organisation.models import Organisation
 from core.tenancy import current_session
 from core.web import cycle_actions
 from core.web.coordinator import time_left
@@ -105,6 +106,14 @@ def _log(cycle: Cycle) -> list[dict[str, Any]]:
     ]
 
 
+def _leg_names(leg: str | None) -> str:
+    """The organisations of the compiling leg (model A's rota), as people know them."""
+    if leg is None:
+        return ""
+    names = current_session().scalars(select(Organisation.name).where(Organisation.leg == leg, Organisation.active))
+    return ", ".join(sorted(names))
+
+
 def render_cycle(cycle: Cycle, refusal: dict[str, Any] | None = None):
     db = current_session()
     found = cycle_actions.actions(db, g.tenant, cycle, current_actor())
@@ -118,6 +127,7 @@ def render_cycle(cycle: Cycle, refusal: dict[str, Any] | None = None):
         status_labels=cycle_actions.PICTURE_STATUS,
         log=_log(cycle),
         job=_job(cycle),
+        compiler_names=_leg_names(cycle.compiler_leg),
         refusal=refusal,
     ), (refusal["status"] if refusal else 200)
 
