@@ -34,6 +34,8 @@ from core.web.tenant import PageNotFound, blp
 from core.workflow import log
 
 NOTE_MAX = 500
+# Fields of a refusal that list keys or states for programs (the message already says it for people).
+MACHINE_FIELDS = frozenset({"allowed", "steps", "status"})
 
 
 class NotACoordinator(Forbidden):
@@ -64,7 +66,7 @@ def refusal_of(error: DomainError) -> dict[str, Any]:
     details = [
         message
         for name, messages in flatten_messages(error.errors).items()
-        if not name.startswith("allowed")
+        if name.split(".")[0] not in MACHINE_FIELDS
         for message in messages
         if message != error.message
     ]
