@@ -118,6 +118,7 @@ def _leg_names(leg: str | None) -> str:
 
 def render_cycle(cycle: Cycle, refusal: dict[str, Any] | None = None):
     db = current_session()
+    job = _job(cycle)  # first: a job seen finished has its picture in what is read after it
     found = cycle_actions.actions(db, g.tenant, cycle, current_actor())
     return render_template(
         "cycle.html",
@@ -128,7 +129,7 @@ def render_cycle(cycle: Cycle, refusal: dict[str, Any] | None = None):
         labels=cycle_actions.TRANSITION_LABELS,
         status_labels=cycle_actions.PICTURE_STATUS,
         log=_log(cycle),
-        job=_job(cycle),
+        job=job,
         compiler_names=_leg_names(cycle.compiler_leg),
         refusal=refusal,
     ), (refusal["status"] if refusal else 200)
