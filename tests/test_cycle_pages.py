@@ -130,6 +130,8 @@ def test_a_stale_form_is_refused_and_csrf_is_required(app: Flask, api: Api) -> N
     for path in (f"{page}/overgang", f"{page}/sammanstall", "/t/alfa/cykler", "/t/alfa/forslag"):
         assert kommunen.post(path, {"to": "compiling", "step": "part_kommun"}, page=page, csrf=False).status_code == 400
     assert kommunen.post(f"{page}/mote", {}, page=page, csrf=False).status_code == 400
+    reloaded = kommunen.get(f"{page}/overgang")  # a form's address opened as a page leads back to the cycle
+    assert reloaded.status_code == 303 and reloaded.headers["Location"].endswith(page)
 
 
 def test_a_reporter_cannot_act(app: Flask, api: Api) -> None:
