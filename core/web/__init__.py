@@ -19,13 +19,17 @@ from core.api import API_PREFIX
 from core.csrf import form_token
 from core.web import (  # noqa: F401 (modules that add pages)
     account,
+    assessment,
     coordinator,
+    cycle,
     language,
     leaflet,
     mailbox,
     maps,
+    meeting,
     notices,
     opt_out,
+    proposals,
     report_list,
     reporter,
     tenant,
