@@ -45,7 +45,8 @@ def init_app(app: Flask) -> None:
 
 
 def _add_headers(response: Response) -> Response:
-    response.headers.update(HEADERS)
+    for name, value in HEADERS.items():  # a response may narrow its own policy (a rendered lägesbild does)
+        response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = HSTS
     response.headers.setdefault("Cache-Control", "no-store")
