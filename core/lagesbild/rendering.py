@@ -112,7 +112,7 @@ def _pdf(document: str) -> bytes:
 def _text(tenant: Tenant, p: Presentation) -> str:
     lines = [tenant.name, p.title, "=" * len(p.title), f"{p.period_text} ({p.period_label})", _version_text(p)]
     if p.published_text:
-        lines.append(_("Published {moment}", moment=p.published_text))
+        lines.append(_("Published on {moment}", moment=p.published_text))
     if p.summary:
         _heading(lines, _("Summary"))
         lines.append(p.summary)
@@ -132,21 +132,23 @@ def _text(tenant: Tenant, p: Presentation) -> str:
                 if chart is not None:
                     lines += _chart(chart)
     _heading(lines, _("Hot spots"))
-    lines += [f"- {s.text}: {_('{count} reports', count=s.count)}" for s in p.hot_spots] or [
-        _("No hot spots this period.")
-    ]
+    lines += [f"- {_counted(s.text, s.count)}" for s in p.hot_spots] or [_("No hot spots this period.")]
     _heading(lines, _("Hot times"))
     lines += [f"- {text}" for text in p.hot_times] or [_("No hot times this period.")]
     _heading(lines, _("Positive events"))
     lines += [f"- {text}" for text in p.positives] or [_("No positive events were reported this period.")]
     _heading(lines, p.map_title)
     lines.append(p.map_description)
-    lines += [f"- {a.name}: {_('{count} reports', count=a.text)}" if a.text else f"- {a.name}" for a in p.map.areas]
+    lines += [f"- {_counted(a.name, a.text) if a.text else a.name}" for a in p.map.areas]
     _heading(lines, _("Charts"))
     for chart in p.charts:
         lines += _chart(chart)
     lines += ["", "-- ", _audience_text(p)]
     return "\n".join(lines) + "\n"
+
+
+def _counted(where: str, count: str) -> str:
+    return _("{where}: {count} reports", where=where, count=count)
 
 
 def _heading(lines: list[str], title: str) -> None:
