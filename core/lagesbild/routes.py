@@ -207,7 +207,14 @@ MIMETYPES = {"pdf": "application/pdf", "html": "text/html"}
 @tenant_role(Role.REPORTER)
 @blp.arguments(RenderArgs, location="query")
 @blp.response(200, content_type="application/pdf")
-@blp.doc(responses={"200": {"content": {MIMETYPES[k]: v for k, v in RENDERED.items()}}})
+@blp.doc(
+    responses={
+        "200": {
+            "description": "The rendering: a PDF (inline, with a file name) or a standalone HTML document.",
+            "content": {MIMETYPES[k]: v for k, v in RENDERED.items()},
+        }
+    }
+)
 def render_picture(args: dict, picture_id: int):
     """The picture rendered as PDF (PDF/A-2a, tagged) or as a standalone HTML document, in the caller's language.
     Coordinators and admins may fetch both versions; reporters only the public (feedback) version of a published
