@@ -214,3 +214,12 @@ def test_without_pango_a_pdf_is_a_503_saying_what_to_install(api: Api, published
     assert response.status_code == 503 and body["error"] == "rendering.pdf_unavailable"
     assert "installera libpango-1.0-0" in body["message"]
     assert api.get(f"{t.base}/lagesbilder/{picture['id']}/render?format=html", t.admin).status_code == 200
+
+
+def test_a_published_rendering_does_not_change_when_late_reports_arrive(app: Flask, published) -> None:
+    t, picture, reporter = published
+    before = {fmt: _render(app, "alfa", picture["id"], "public", fmt) for fmt in ("html", "text")}
+    for at in ("2024-02-20T10:00:00+01:00", "2024-02-28T11:00:00+01:00"):  # weeks 8 and 9 of the trend
+        t.report(reporter, area="centrum", at=at)
+    after = {fmt: _render(app, "alfa", picture["id"], "public", fmt) for fmt in ("html", "text")}
+    assert after == before
