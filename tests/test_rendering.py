@@ -6,6 +6,8 @@ The PDF's text is read with ``pdftotext`` (poppler-utils: ``apt-get install popp
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import os
 import re
@@ -177,6 +179,9 @@ def test_only_coordinators_read_the_internal_version_and_reporters_only_publishe
         r"frame-ancestors 'none'",
         policy,
     )
+    style = re.search(r"<style>(.*?)</style>", html.get_data(as_text=True), re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in policy  # exactly the embedded style
     forbidden = api.get(f"{url}?format=html&version=internal", reporter)
     assert forbidden.status_code == 403 and forbidden.get_json()["error"] == "rendering.version_forbidden"
     # An unpublished picture is not there for a reporter.
