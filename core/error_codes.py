@@ -113,6 +113,9 @@ CODES: Mapping[str, str] = {
     "idempotency.key_reused": "The Idempotency-Key was used for a report with another body (422).",
     # --- report list and export ---
     "export.too_many_rows": "More reports match than one export may hold; narrow the filters (413).",
+    # --- lägesbild renderings
+    "rendering.pdf_unavailable": "PDF rendering needs system libraries (Pango) this server lacks (503).",
+    "rendering.version_forbidden": "The caller's role may not read this version of the lägesbild (403).",
 }
 
 STATUS_CODES: Mapping[int, str] = {

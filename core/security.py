@@ -53,7 +53,8 @@ def init_app(app: Flask) -> None:
 
 
 def _add_headers(response: Response, headers: dict[str, str]) -> Response:
-    # A view may set a stricter policy of its own (the local mailbox's message bodies); every other gets this one.
+    # A view may set a stricter policy of its own (the local mailbox's message bodies, a rendered lägesbild); every
+    # other response gets this one.
     for name, value in headers.items():
         response.headers.setdefault(name, value)
     if request.is_secure:

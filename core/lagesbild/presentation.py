@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -349,7 +349,9 @@ def _spans(picture: Lagesbild) -> list[Span]:
 
 def trend_counts(session: Session, picture: Lagesbild, zone: ZoneInfo) -> tuple[list[str], dict[str, list[int]]]:
     """Reports per theme in each of the 12 periods ending with the picture's (same scope): one grouped query, one
-    range scan of the (tenant, occurred_at) index over the 12 periods."""
+    range scan of the (tenant, occurred_at) index over the 12 periods. Only reports filed before the picture was
+    compiled count, as in its statistics: a late report never changes a picture once it is compiled (nor,
+    therefore, a published rendering)."""
     spans = _spans(picture)
     bounds = [span.window(zone)[1] for span in spans]
     params: dict[str, Any] = {f"bound_{i}": bound for i, bound in enumerate(bounds)}
@@ -360,9 +362,11 @@ def trend_counts(session: Session, picture: Lagesbild, zone: ZoneInfo) -> tuple[
         select(bucket.label("bucket"), theme.label("theme"), func.count())
         .where(Report.occurred_at >= bindparam("first", type_=UTCDateTime()))
         .where(Report.occurred_at < bindparam(f"bound_{len(bounds) - 1}", type_=UTCDateTime()))
+        .where(Report.created_at <= bindparam("compiled", type_=UTCDateTime()))
         .group_by(bucket, theme)
     )
     params["first"] = spans[0].window(zone)[0]
+    params["compiled"] = picture.compiled_at or datetime.max.replace(tzinfo=UTC)
     counts: dict[str, list[int]] = {}
     for index, key, count in session.execute(statement, {**params, **scope.parameters()}):
         counts.setdefault(key, [0] * len(spans))[index] += count
