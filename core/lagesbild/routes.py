@@ -14,14 +14,13 @@ from core.api.pagination import PageArgs, page_of, paginate
 from core.api.tenant_blueprint import tenant_blueprint
 from core.cycles import periods
 from core.cycles import service as cycles
-from core.cycles.models import CycleState
 from core.cycles.periods import LONG_KINDS
-from core.errors import Conflict, DomainError
+from core.errors import Conflict
 from core.i18n import _
 from core.jobs import enqueue
 from core.jobs.models import Job
 from core.jobs.routes import JobSchema
-from core.lagesbild import jobs, late, service
+from core.lagesbild import jobs, late, service, steps
 from core.lagesbild.models import Lagesbild
 from core.lagesbild.schemas import (
     AssessmentSchema,
@@ -33,7 +32,6 @@ from core.lagesbild.schemas import (
 from core.lagesbild.statistics import to_geojson
 from core.tenancy import current_session
 
-PUBLISHED_CYCLE = (CycleState.PUBLISHED, CycleState.CLOSED)
 blp = tenant_blueprint("lagesbilder", "lagesbilder", "Lägesbilder: situation pictures")
 
 
@@ -95,7 +93,7 @@ def compile_picture(data: dict):
     session, actor = current_session(), current_actor()
     if "cycle" in data:
         cycle = cycles.get(session, data["cycle"])
-        step = _authorized_step(cycle, data["step"])
+        step = steps.authorized_step(session, g.tenant, cycle, data["step"], actor)
         job_id = enqueue(jobs.compile_cycle_step, tenant=g.tenant.id, created_by=g.user.id, cycle_id=cycle.id,
                          step=step.key, user_id=actor.user_id)  # fmt: skip
     else:
@@ -104,36 +102,6 @@ def compile_picture(data: dict):
     job = session.get(Job, job_id)
     session.refresh(job)
     return job, 202, {"Location": url_for("jobs.get_job", job_id=job_id)}
-
-
-def _authorized_step(cycle, step_key: str):
-    session, actor = current_session(), current_actor()
-    plan = {s.key: s for s in cycles.plan(session, g.tenant, cycle)}
-    step = plan.get(step_key)
-    if step is None:
-        raise DomainError(
-            _("The step is not in the cycle's plan."),
-            {"step": [_("There are: {steps}.", steps=", ".join(plan))]},
-            code="lagesbild.step_unknown",
-        )
-    if cycle.state != CycleState.COMPILING:
-        raise Conflict(_(service.COMPILING_ONLY, state=cycle.state), code="cycle.not_compiling")
-    cycles.authorize(session, actor, (step.group,) if step.group else (), _("compile {step}", step=step.title))
-    if not actor.is_admin:
-        leg = actor.leg(session)
-        if step.scope == "leg" and leg != step.leg:
-            raise DomainError(_("Each party compiles its own reports."), status=403, code="lagesbild.own_leg_only")
-        if step.compiler_leg and cycle.compiler_leg and leg != cycle.compiler_leg:
-            raise DomainError(
-                _("This period {leg} compiles.", leg=cycle.compiler_leg), status=403, code="lagesbild.compiler_leg_only"
-            )
-    pictures = cycles.latest_pictures(session, cycle)
-    missing = cycles.uncompiled(pictures, step.after)
-    if missing:
-        raise Conflict(
-            _("Compile first: {steps}.", steps=", ".join(missing)), {"steps": missing}, code="cycle.steps_uncompiled"
-        )
-    return step
 
 
 @blp.route("/<int:picture_id>", methods=["GET"])
@@ -171,12 +139,7 @@ def publish(picture_id: int):
     session = current_session()
     picture = service.get(session, picture_id)
     blp.check_etag(view(picture), LagesbildSchema)
-    service.authorize_picture(session, g.tenant, picture, current_actor(), "published", _("publish the lägesbild"))
-    if picture.cycle_id is not None and cycles.get(session, picture.cycle_id).state not in PUBLISHED_CYCLE:
-        raise Conflict(
-            _("A cycle's lägesbild is published by moving the cycle to published."), code="lagesbild.published_by_cycle"
-        )
-    service.publish(session, g.tenant, picture, current_actor())
+    steps.publish(session, g.tenant, picture, current_actor())
     session.commit()
     return view(picture)
 

@@ -17,6 +17,9 @@ from core.api import API_PREFIX
 from core.csrf import form_token
 from core.web import account, coordinator, language, reporter, tenant
 
+# --- cycle pages (the cycle, assessment, meeting, proposals): imported for their routes ---
+from core.web import assessment, cycle, meeting, proposals  # noqa: F401  # isort: skip
+
 
 @tenant.blp.route("/")
 def home():

@@ -9,6 +9,7 @@ from typing import Any
 from flask import g, render_template
 from sqlalchemy import func, select
 
+from core.accounts.actor import current_actor
 from core.cycles import periods
 from core.cycles import service as cycles
 from core.cycles.models import Cycle
@@ -17,6 +18,7 @@ from core.i18n import _, format_moment
 from core.reports.catalogue import catalogue
 from core.reports.models import Report
 from core.tenancy import current_session
+from core.web import cycle_actions
 
 
 def time_left(deadline: datetime, now: datetime) -> str:
@@ -86,4 +88,5 @@ def home():
         by_item=by_item,
         by_area=by_area,
         total=sum(count for _area, count in by_area),
+        next_actions=cycle_actions.next_actions(db, g.tenant, current_actor()),
     )

@@ -1,0 +1,177 @@
+"""The cycle page, ``/t/<slug>/cykler/<id>``: state, deadline and time left, the transition log, and the actions the
+org model lets this coordinator take now — transitions and compile steps as forms calling the API's services.
+
+A refused action is shown on the page with the service's own message (403/409/412, in the reader's language).
+Compiling runs as a job: the page says that it runs, with a link to look again, and what it gave when done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.exceptions import Forbidden
+
+from core.accounts.actor import current_actor
+from core.accounts.models import User
+from core.csrf import check_form_token
+from core.cycles import periods
+from core.cycles import service as cycles
+from core.cycles.models import Cycle
+from core.db import utcnow
+from core.errors import DomainError, NotFound, Stale, flatten_messages
+from core.i18n import _, _l, format_moment
+from core.jobs import enqueue
+from core.jobs.models import Job
+from core.lagesbild import jobs as compile_jobs
+from core.lagesbild import steps as compiling
+from core.tenancy import current_session
+from core.web import cycle_actions
+from core.web.coordinator import time_left
+from core.web.tenant import PageNotFound, blp
+from core.workflow import log
+
+NOTE_MAX = 500
+
+
+class NotACoordinator(Forbidden):
+    description = _l("Only coordinators and admins work with cycles and lägesbilder.")
+
+
+@blp.errorhandler(NotACoordinator)
+def _not_a_coordinator(error: NotACoordinator):
+    return render_template("refused.html", message=error.description), 403
+
+
+def coordinator_only() -> None:
+    """The cycle's pages are the coordinators' (a reporter gets a 403 page saying so)."""
+    if not current_actor().may_act_for_others:
+        raise NotACoordinator()
+
+
+def found_cycle(cycle_id: int) -> Cycle:
+    """The tenant's cycle ``cycle_id``; any other id (another tenant's, none) is the 404 page."""
+    try:
+        return cycles.get(current_session(), cycle_id)
+    except NotFound:
+        raise PageNotFound() from None
+
+
+def refusal_of(error: DomainError) -> dict[str, Any]:
+    """A refused action as the page shows it: the service's message and its field messages (never its codes)."""
+    details = [
+        message
+        for name, messages in flatten_messages(error.errors).items()
+        if not name.startswith("allowed")
+        for message in messages
+        if message != error.message
+    ]
+    return {"message": error.message, "details": details, "status": error.status}
+
+
+def check_revision(row: Any) -> None:
+    """A form carries the revision it was drawn from: a row changed since then is refused (412), so that two
+    people's buttons never act on each other's unseen change."""
+    if request.form.get("revision", "") != str(row.revision):
+        raise Stale()
+
+
+def _job(cycle: Cycle) -> Job | None:
+    """The compile job named by ``?jobb=`` if it is this tenant's job for this cycle."""
+    job_id = request.args.get("jobb", "")[:36]
+    if not job_id:
+        return None
+    job = current_session().get(Job, job_id)
+    if job is None or job.tenant_id != g.tenant.id or (job.arguments or {}).get("cycle_id") != cycle.id:
+        return None
+    return job
+
+
+def _log(cycle: Cycle) -> list[dict[str, Any]]:
+    db = current_session()
+    entries = log.history(db, cycle.machine.kind, cycle.id)
+    users = {u.id: u.email for u in db.scalars(select(User).where(User.id.in_({e.by_user for e in entries})))}
+    zone = periods.zone(g.tenant.cadence)
+    return [
+        {
+            "at": format_moment(e.at, zone),
+            "from": e.from_state,
+            "to": e.to_state,
+            "by": users.get(e.by_user) if e.by_user else None,
+            "note": e.note,
+        }
+        for e in entries
+    ]
+
+
+def render_cycle(cycle: Cycle, refusal: dict[str, Any] | None = None):
+    db = current_session()
+    found = cycle_actions.actions(db, g.tenant, cycle, current_actor())
+    return render_template(
+        "cycle.html",
+        cycle=cycle,
+        deadline=format_moment(cycle.deadline, periods.zone(g.tenant.cadence)),
+        time_left=time_left(cycle.deadline, utcnow()),
+        actions=found,
+        labels=cycle_actions.TRANSITION_LABELS,
+        status_labels=cycle_actions.PICTURE_STATUS,
+        log=_log(cycle),
+        job=_job(cycle),
+        refusal=refusal,
+    ), (refusal["status"] if refusal else 200)
+
+
+@blp.route("/cykler/<int:cycle_id>")
+def cycle_page(cycle_id: int):
+    coordinator_only()
+    return render_cycle(found_cycle(cycle_id))
+
+
+@blp.route("/cykler", methods=["POST"])
+def open_cycle():
+    """Open the cycle of the current period (the scheduler does it by itself; this is for starting at once)."""
+    coordinator_only()
+    check_form_token()
+    db = current_session()
+    now = utcnow()
+    cycle = cycles.open_requested(db, g.tenant, now, now)
+    db.commit()
+    return redirect(url_for("pages.cycle_page", cycle_id=cycle.id), 303)
+
+
+@blp.route("/cykler/<int:cycle_id>/overgang", methods=["POST"])
+def move_cycle(cycle_id: int):
+    """Move the cycle on, as ``POST …/cycles/<id>/transitions`` does."""
+    coordinator_only()
+    check_form_token()
+    db = current_session()
+    cycle = found_cycle(cycle_id)
+    to_state = request.form.get("to", "")
+    try:
+        check_revision(cycle)
+        cycles.transition(db, g.tenant, cycle, to_state, current_actor(), request.form.get("note", "")[:NOTE_MAX])
+    except DomainError as error:
+        db.rollback()
+        return render_cycle(found_cycle(cycle_id), refusal_of(error))
+    db.commit()
+    flash(_("The cycle is now {state}.", state=_(to_state)))
+    return redirect(url_for("pages.cycle_page", cycle_id=cycle.id), 303)
+
+
+@blp.route("/cykler/<int:cycle_id>/sammanstall", methods=["POST"])
+def compile_step(cycle_id: int):
+    """Compile one step of the plan as a job, as ``POST …/lagesbilder`` with ``cycle`` and ``step`` does."""
+    coordinator_only()
+    check_form_token()
+    db = current_session()
+    cycle = found_cycle(cycle_id)
+    actor = current_actor()
+    try:
+        step = compiling.authorized_step(db, g.tenant, cycle, request.form.get("step", "")[:63], actor)
+    except DomainError as error:
+        db.rollback()
+        return render_cycle(cycle, refusal_of(error))
+    job_id = enqueue(compile_jobs.compile_cycle_step, tenant=g.tenant.id, created_by=g.user.id, cycle_id=cycle.id,
+                     step=step.key, user_id=actor.user_id)  # fmt: skip
+    return redirect(url_for("pages.cycle_page", cycle_id=cycle.id, jobb=job_id), 303)
