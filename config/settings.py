@@ -7,12 +7,15 @@ No setting at all means the embedded default: a SQLite file in the instance fold
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SMTP_TLS_MODES = ("none", "starttls", "tls")
+HOST_AND_PORT = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,10 @@ class Settings:
     accessibility_contact: str = "tillganglighet@example.invalid"
     # Demo only: the password of the seeded demo accounts.
     demo_password: str = "demo"
+    # A tile layer under the maps, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png" with its attribution. Unset:
+    # the maps draw area outlines on a plain background and ask no other site for anything.
+    map_tiles_url: str = ""
+    map_tiles_attribution: str = ""
 
     @classmethod
     def from_env(cls, overrides: dict | None = None) -> Settings:
@@ -74,6 +81,7 @@ class Settings:
         secret_key = self.secret_key or _instance_secret(instance)
         if self.smtp_tls not in SMTP_TLS_MODES:
             raise ValueError(f"EST_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, not {self.smtp_tls!r}")
+        _check_map_tiles(self.map_tiles_url, self.map_tiles_attribution)
         secure_cookies = not database_url.startswith("sqlite") if self.secure_cookies is None else self.secure_cookies
         return Settings(
             **{
@@ -89,6 +97,14 @@ class Settings:
     def embedded(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def map_tiles_origin(self) -> str | None:
+        """The one other origin the pages may load images from (the Content-Security-Policy's img-src), if any."""
+        if not self.map_tiles_url:
+            return None
+        parts = urlsplit(self.map_tiles_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
 
 BOOLEANS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 
@@ -102,6 +118,20 @@ def _parse(name: str, type_: str, raw: str) -> int | bool | str:
             raise ValueError(f"{name} must be one of {', '.join(BOOLEANS)}, not {raw!r}")
         return BOOLEANS[raw.strip().lower()]
     return raw
+
+
+def _check_map_tiles(url: str, attribution: str) -> None:
+    """A tile URL names one fixed origin (no ``{s}`` subdomains), since the Content-Security-Policy admits exactly that
+    origin; and tiles are shown with their attribution, which their providers require."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not HOST_AND_PORT.fullmatch(parts.netloc):
+        raise ValueError(
+            f"EST_MAP_TILES_URL must be an http(s) URL with one fixed host (no {{s}} subdomains), not {url!r}"
+        )
+    if not attribution.strip():
+        raise ValueError("EST_MAP_TILES_ATTRIBUTION must be set together with EST_MAP_TILES_URL")
 
 
 def _instance_secret(instance: Path) -> str:

@@ -29,7 +29,6 @@ from core.lagesbild.schemas import (
     LagesbildSchema,
     LagesbildSummarySchema,
 )
-from core.lagesbild.statistics import to_geojson
 from core.tenancy import current_session
 
 blp = tenant_blueprint("lagesbilder", "lagesbilder", "Lägesbilder: situation pictures")
@@ -149,9 +148,6 @@ def publish(picture_id: int):
 @blp.response(200, content_type="application/geo+json")
 def geojson(picture_id: int):
     """The picture's map: report points and hot spots as a GeoJSON FeatureCollection."""
-    picture = _visible(picture_id)
-    if picture.statistics is None:
-        raise Conflict(_(service.NOT_COMPILED), code="lagesbild.not_compiled")
-    response = jsonify(to_geojson(picture.statistics))
+    response = jsonify(service.geojson(current_session(), picture_id, current_actor()))
     response.mimetype = "application/geo+json"
     return response

@@ -48,6 +48,7 @@ from core.lagesbild.statistics import (
     ReportRow,
     compile_statistics,
     merge_statistics,
+    to_geojson,
 )
 from core.organisation.models import Area, Organisation
 from core.registry.announcements import announce
@@ -199,6 +200,15 @@ def visible(session: Session, picture_id: int, actor: Actor) -> Lagesbild:
     if picture.status != "published" and not actor.may_act_for_others:
         raise NotFound(_("No such lägesbild."), code="lagesbild.not_found")
     return picture
+
+
+def geojson(session: Session, picture_id: int, actor: Actor) -> dict[str, Any]:
+    """The map of a picture ``actor`` may read: its report points and hot spots as a GeoJSON FeatureCollection (the
+    API's ``…/geojson`` and the page's ``…/karta.geojson`` both answer with this)."""
+    picture = visible(session, picture_id, actor)
+    if picture.statistics is None:
+        raise Conflict(_(NOT_COMPILED), code="lagesbild.not_compiled")
+    return to_geojson(picture.statistics)
 
 
 def scope_of(picture: Lagesbild) -> Scope:

@@ -15,7 +15,7 @@ from werkzeug.exceptions import NotFound
 from core.accounts.actor import current_actor
 from core.api import API_PREFIX
 from core.csrf import form_token
-from core.web import account, coordinator, language, reporter, tenant
+from core.web import account, coordinator, language, leaflet, maps, reporter, tenant
 
 # --- cycle pages (the cycle, assessment, meeting, proposals): imported for their routes ---
 from core.web import assessment, cycle, meeting, proposals  # noqa: F401  # isort: skip
@@ -46,3 +46,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(NotFound, not_found)
     app.register_blueprint(account.blp)
     app.register_blueprint(tenant.blp)
+    # --- maps ---
+    app.register_blueprint(leaflet.blp)
+    maps.init_app(app)

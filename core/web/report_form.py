@@ -21,8 +21,8 @@ WHEN = ("now", "tonight", "last_night", "exact")
 EVENING = (time(18), time(23, 59))
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 # The API's field (as the schema and the service name it) → the form's field that shows its error.
-FORM_FIELD = {"place.text": "place", "place": "place", "occurred_until": "when", "organisation": "item",
-              "reporter_function": "item"}  # fmt: skip
+FORM_FIELD = {"place.text": "place", "place.lat": "place", "place.lon": "place", "place": "place",
+              "occurred_until": "when", "organisation": "item", "reporter_function": "item"}  # fmt: skip
 _schema = ReportInSchema()
 
 
@@ -74,9 +74,12 @@ def report_body(form: Mapping[str, str], zone: ZoneInfo, now: datetime) -> dict[
     when = form.get("when") if form.get("when") in WHEN else "now"
     errors: dict[str, list[str]] = {}
     for field, message in (("area", _("Choose an area.")), ("item", _("Choose what you saw.")),
-                           ("severity", _("Choose a severity.")), ("place", _("Give a place."))):  # fmt: skip
+                           ("severity", _("Choose a severity."))):  # fmt: skip
         if not form.get(field, "").strip():
             errors[field] = [message]
+    lat, lon = (form.get(name, "").strip() or None for name in ("lat", "lon"))
+    if not form.get("place", "").strip() and lat is None:
+        errors["place"] = [_("Give a place.")]
     try:
         occurred_at, until = _moment(form, when, zone, now)
     except FormErrors as error:
@@ -88,7 +91,7 @@ def report_body(form: Mapping[str, str], zone: ZoneInfo, now: datetime) -> dict[
         "occurred_at": occurred_at.isoformat(),
         "occurred_until": until.isoformat() if until else None,
         "severity": form.get("severity", ""),
-        "place": {"text": form.get("place", "")},
+        "place": {"text": form.get("place", "").strip() or None, "lat": lat, "lon": lon},
         "comment": form.get("comment", ""),
         "early_action": form.get("early_action", ""),
     }
@@ -111,6 +114,8 @@ def values_of(report: Report, zone: ZoneInfo) -> dict[str, str]:
         "when": "exact",
         "at": report.occurred_at.astimezone(zone).strftime(LOCAL_MINUTE),
         "place": report.place_text or "",
+        "lat": "" if report.lat is None else str(report.lat),
+        "lon": "" if report.lon is None else str(report.lon),
         "severity": str(report.severity),
         "comment": report.comment,
         "early_action": report.early_action,
