@@ -15,6 +15,7 @@ from werkzeug.exceptions import NotFound
 from core.accounts.actor import current_actor
 from core.api import API_PREFIX
 from core.csrf import form_token
+from core.map_svg import map_svg
 from core.web import account, coordinator, language, leaflet, maps, reporter, tenant
 
 # --- cycle pages (the cycle, assessment, meeting, proposals): imported for their routes ---
@@ -43,6 +44,8 @@ def init_app(app: Flask) -> None:
         current_path=lambda: request.full_path.rstrip("?"),
         flashed=get_flashed_messages,
     )
+    # --- lägesbild renderings: _picture.html draws the picture's map with it
+    app.jinja_env.globals.update(map_svg=map_svg)
     app.register_error_handler(NotFound, not_found)
     app.register_blueprint(account.blp)
     app.register_blueprint(tenant.blp)
