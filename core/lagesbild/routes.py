@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, jsonify, url_for
-from sqlalchemy import select
 
 from core.accounts.actor import current_actor
 from core.accounts.models import Role
@@ -15,8 +14,6 @@ from core.api.tenant_blueprint import tenant_blueprint
 from core.cycles import periods
 from core.cycles import service as cycles
 from core.cycles.periods import LONG_KINDS
-from core.errors import Conflict
-from core.i18n import _
 from core.jobs import enqueue
 from core.jobs.models import Job
 from core.jobs.routes import JobSchema
@@ -67,14 +64,7 @@ def _after_compilation(picture: Lagesbild) -> dict[str, Any] | None:
 @blp.response(200, page_of(LagesbildSummarySchema))
 def list_pictures(args: dict):
     """Lägesbilder, newest period first. Reporters see published ones (their feedback); coordinators all."""
-    statement = select(Lagesbild).order_by(Lagesbild.period_start.desc(), Lagesbild.id.desc())
-    filters = {"kind": Lagesbild.kind, "cycle": Lagesbild.cycle_id, "area": Lagesbild.area_id,
-               "status": Lagesbild.status, "label": Lagesbild.label}  # fmt: skip
-    for name, column in filters.items():
-        if name in args:
-            statement = statement.where(column == args[name])
-    if not current_actor().may_act_for_others:
-        statement = statement.where(Lagesbild.status == "published")
+    statement = service.listing(current_actor(), args)
     return paginate(statement, args)
 
 

@@ -21,6 +21,9 @@ from core.web import account, coordinator, language, leaflet, maps, reporter, te
 # --- cycle pages (the cycle, assessment, meeting, proposals): imported for their routes ---
 from core.web import assessment, cycle, meeting, proposals  # noqa: F401  # isort: skip
 
+# --- lägesbild pages (the list and a picture's page): imported for their routes ---
+from core.web import pictures  # noqa: F401  # isort: skip
+
 
 @tenant.blp.route("/")
 def home():

@@ -24,7 +24,7 @@ from core.i18n import _
 from core.reports import service
 from core.reports.models import Report
 from core.tenancy import current_session
-from core.web import report_form
+from core.web import pictures, report_form
 from core.web.tenant import PageNotFound, blp
 
 MY_REPORTS_SHOWN = 200
@@ -150,7 +150,7 @@ def my_reports_view() -> dict[str, Any]:
 
 @blp.route("/mina-rapporter")
 def my_reports():
-    return render_template("my_reports.html", **my_reports_view())
+    return render_template("my_reports.html", feedback=pictures.feedback(g.user.id), **my_reports_view())
 
 
 def home():
