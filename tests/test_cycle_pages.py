@@ -5,6 +5,7 @@ refusals in Swedish on the page, CSRF, roles, and the tenancy wall (another tena
 from __future__ import annotations
 
 import re
+import time
 
 from flask import Flask
 
@@ -45,8 +46,16 @@ def move(client: PageClient, slug: str, cycle_id: int, to: str):
 
 
 def compile_step(client: PageClient, slug: str, cycle_id: int, step: str):
+    """Press a step's compile button; when it starts a job, wait until the page shows the job done (on the real leg
+    a worker runs it)."""
     page = f"/t/{slug}/cykler/{cycle_id}"
-    return client.post(f"{page}/sammanstall", {"step": step}, page=page)
+    response = client.post(f"{page}/sammanstall", {"step": step}, page=page)
+    if response.status_code == 303:
+        deadline = time.monotonic() + 60
+        while "Sammanställningen pågår." in client.get(response.headers["Location"]).get_data(as_text=True):
+            assert time.monotonic() < deadline, f"{step} never finished compiling"
+            time.sleep(0.2)
+    return response
 
 
 def assess(client: PageClient, slug: str, picture_id: int, levels: dict[int, str], **extra: str):

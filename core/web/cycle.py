@@ -26,6 +26,7 @@ from core.jobs import enqueue
 from core.jobs.models import Job
 from core.lagesbild import jobs as compile_jobs
 from core.lagesbild import steps as compiling
+from core.organisation.models import Organisation
 from core.tenancy import current_session
 from core.web import cycle_actions
 from core.web.coordinator import time_left
@@ -33,6 +34,8 @@ from core.web.tenant import PageNotFound, blp
 from core.workflow import log
 
 NOTE_MAX = 500
+# Fields of a refusal that list keys or states for programs (the message already says it for people).
+MACHINE_FIELDS = frozenset({"allowed", "steps", "status"})
 
 
 class NotACoordinator(Forbidden):
@@ -63,7 +66,7 @@ def refusal_of(error: DomainError) -> dict[str, Any]:
     details = [
         message
         for name, messages in flatten_messages(error.errors).items()
-        if not name.startswith("allowed")
+        if name.split(".")[0] not in MACHINE_FIELDS
         for message in messages
         if message != error.message
     ]
@@ -105,6 +108,14 @@ def _log(cycle: Cycle) -> list[dict[str, Any]]:
     ]
 
 
+def _leg_names(leg: str | None) -> str:
+    """The organisations of the compiling leg (model A's rota), as people know them."""
+    if leg is None:
+        return ""
+    names = current_session().scalars(select(Organisation.name).where(Organisation.leg == leg, Organisation.active))
+    return ", ".join(sorted(names))
+
+
 def render_cycle(cycle: Cycle, refusal: dict[str, Any] | None = None):
     db = current_session()
     found = cycle_actions.actions(db, g.tenant, cycle, current_actor())
@@ -118,6 +129,7 @@ def render_cycle(cycle: Cycle, refusal: dict[str, Any] | None = None):
         status_labels=cycle_actions.PICTURE_STATUS,
         log=_log(cycle),
         job=_job(cycle),
+        compiler_names=_leg_names(cycle.compiler_leg),
         refusal=refusal,
     ), (refusal["status"] if refusal else 200)
 

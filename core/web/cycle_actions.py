@@ -88,7 +88,7 @@ def actions(session: Session, tenant: Tenant, cycle: Cycle, actor: Actor) -> Cyc
         may_assess = (
             picture is not None
             and picture.status in ("compiled", "assessed")
-            and cycle.state == S.COMPILING
+            and cycle.state in (S.COMPILING, S.ASSESSED)
             and _allowed(lambda p=picture: lagesbild.authorize_picture(session, tenant, p, actor, "assessed", ""))
         )
         result.steps.append(StepView(step, picture, may_compile, may_assess, step is final))

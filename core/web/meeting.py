@@ -100,6 +100,8 @@ def _body() -> tuple[dict[str, Any], list[int], dict[str, list[str]]]:
     chosen = set(form.getlist("attendee"))
     attendees = [{"organisation": f["organisation"].key, "function": f["name"]} for f in _functions()
                  if f["key"] in chosen]  # fmt: skip
+    if not attendees:
+        errors["attendee"] = [_("Choose who took part.")]
     guests, rows = [], []
     for number in range(1, GUEST_ROWS + 1):
         organisation, function = (
