@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from flask import Flask, render_template_string, url_for
 from playwright.sync_api import Browser, Page
+from xstatic.pkg import leaflet
 
 from config.settings import Settings
 from core.api.tenant_blueprint import bind_tenant, unbind_tenant
@@ -42,6 +46,40 @@ DEMO_PAGE = """{% extends "base.html" %}{% from "_map.html" import picture_map %
 {% block content %}<h1>Kartprov</h1>{{ picture_map(url, label) }}{% endblock %}"""
 
 
+@contextmanager
+def _served(app: Flask) -> Iterator[str]:
+    httpd = make_demo_server(app, "127.0.0.1", 0)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+
+
+@contextmanager
+def _tile_server() -> Iterator[tuple[str, list[str]]]:
+    """Another origin answering every tile with one PNG, and the paths it was asked for."""
+    tile, asked = (Path(leaflet.BASE_DIR) / "images" / "layers.png").read_bytes(), []
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}", asked
+    finally:
+        httpd.shutdown()
+
+
 @pytest.fixture(scope="module")
 def server(settings: Settings) -> Iterator[str]:
     """est as ``tests.browser`` serves it, plus a demo page showing a picture's map with the ``picture_map`` macro
@@ -55,11 +93,8 @@ def server(settings: Settings) -> Iterator[str]:
         return render_template_string(DEMO_PAGE, url=url, label="Karta över veckans rapporter")
 
     live.teardown_request(unbind_tenant)
-    httpd = make_demo_server(live, "127.0.0.1", 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
+    with _served(live) as url:
+        yield url
 
 
 def _watched(browser: Browser, server: str, language: str = "sv") -> Page:
@@ -232,3 +267,21 @@ def test_a_pictures_map_draws_its_points_and_hot_spots(api: Api, browser: Browse
         assert note[language] in page.inner_text("figcaption")
         look(page, f"map-picture-{language}")
         _assert_clean(page)
+
+
+def test_a_configured_tile_layer_is_loaded_from_its_origin_and_credited(
+    api: Api, browser: Browser, settings: Settings
+) -> None:
+    _reporter(api)
+    with _tile_server() as (origin, asked):
+        tiled = replace(settings, secure_cookies=False, map_tiles_url=f"{origin}/{{z}}/{{x}}/{{y}}.png",
+                        map_tiles_attribution="© Kartprov <bidragsgivare>")  # fmt: skip
+        with _served(create_app(tiled)) as url:
+            page = _watched(browser, url)
+            log_in(page, "rapportor@alfa.test")
+            page.goto("/t/alfa/rapportera")
+            page.wait_for_selector(".leaflet-tile-loaded")
+            assert asked and all(path.endswith(".png") for path in asked)
+            assert "© Kartprov <bidragsgivare>" in page.inner_text(".leaflet-control-attribution")  # text, not HTML
+            look(page, "map-form-tiles-sv")
+            _assert_clean(page)

@@ -167,8 +167,10 @@
         var layer = L.geoJSON(data, {
           pointToLayer: function (feature, at) {
             if (feature.properties.kind === "hot_spot") {
-              return L.circle(at, {
-                radius: feature.properties.radius_m, color: "#b00020", weight: 2, dashArray: "6 4", fill: false
+              // A ring of screen size, not of its radius in metres: a hot spot must stand out at any zoom.
+              return L.circleMarker(at, {
+                radius: Math.min(12 + feature.properties.count, 24), color: "#b00020", weight: 3, dashArray: "6 4",
+                fill: false
               }).bindTooltip(format(element.dataset.hotSpot, { count: feature.properties.count }));
             }
             return L.circleMarker(at, { radius: 5, color: "#fff", weight: 1, fillColor: "#1b1b1b", fillOpacity: 0.85 });
