@@ -108,6 +108,9 @@ CODES: Mapping[str, str] = {
     "tenant.invalid": "The onboarding document is not valid; see errors (422).",
     "tenant.exists": "A tenant with that slug exists already (409).",
     "privacy.personal_data": "Free text holds an identifier of a person; see errors (422).",
+    # --- lägesbild renderings
+    "rendering.pdf_unavailable": "PDF rendering needs system libraries (Pango) this server lacks (503).",
+    "rendering.version_forbidden": "The caller's role may not read this version of the lägesbild (403).",
 }
 
 STATUS_CODES: Mapping[int, str] = {

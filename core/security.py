@@ -53,7 +53,8 @@ def init_app(app: Flask) -> None:
 
 
 def _add_headers(response: Response, headers: dict[str, str]) -> Response:
-    response.headers.update(headers)
+    for name, value in headers.items():  # a response may narrow its own policy (a rendered lägesbild does)
+        response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = HSTS
     response.headers.setdefault("Cache-Control", "no-store")

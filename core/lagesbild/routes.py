@@ -1,10 +1,11 @@
-"""``/api/v1/tenants/<slug>/lagesbilder``: compile (a job), read, assess, publish, map."""
+"""``/api/v1/tenants/<slug>/lagesbilder``: compile (a job), read, assess, publish, map, render."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import g, jsonify, url_for
+from flask import Response, g, jsonify, url_for
 
 from core.accounts.actor import current_actor
 from core.accounts.models import Role
@@ -14,10 +15,12 @@ from core.api.tenant_blueprint import tenant_blueprint
 from core.cycles import periods
 from core.cycles import service as cycles
 from core.cycles.periods import LONG_KINDS
+from core.errors import Conflict, DomainError
+from core.i18n import _
 from core.jobs import enqueue
 from core.jobs.models import Job
 from core.jobs.routes import JobSchema
-from core.lagesbild import jobs, late, service, steps
+from core.lagesbild import jobs, late, rendering, service, steps
 from core.lagesbild.models import Lagesbild
 from core.lagesbild.schemas import (
     AssessmentSchema,
@@ -25,6 +28,7 @@ from core.lagesbild.schemas import (
     LagesbildListArgs,
     LagesbildSchema,
     LagesbildSummarySchema,
+    RenderArgs,
 )
 from core.tenancy import current_session
 
@@ -141,3 +145,49 @@ def geojson(picture_id: int):
     response = jsonify(service.geojson(current_session(), picture_id, current_actor()))
     response.mimetype = "application/geo+json"
     return response
+
+
+RENDERED = {
+    "pdf": {"schema": {"type": "string", "format": "binary"}},
+    "html": {"schema": {"type": "string"}},
+}
+MIMETYPES = {"pdf": "application/pdf", "html": "text/html"}
+
+
+@blp.route("/<int:picture_id>/render", methods=["GET"])
+@tenant_role(Role.REPORTER)
+@blp.arguments(RenderArgs, location="query")
+@blp.response(200, content_type="application/pdf")
+@blp.doc(responses={"200": {"content": {MIMETYPES[k]: v for k, v in RENDERED.items()}}})
+def render_picture(args: dict, picture_id: int):
+    """The picture rendered as PDF (PDF/A-2a, tagged) or as a standalone HTML document, in the caller's language.
+    Coordinators and admins may fetch both versions; reporters only the public (feedback) version of a published
+    picture."""
+    picture = _visible(picture_id)
+    version = args["version"]
+    if version == "internal" and not current_actor().may_act_for_others:
+        raise DomainError(
+            _("Reporters may read the public version only."),
+            {"version": [_("Ask for version=public.")]},
+            status=403,
+            code="rendering.version_forbidden",
+        )
+    if picture.statistics is None:
+        raise Conflict(_(service.NOT_COMPILED), code="lagesbild.not_compiled")
+    fmt = args["format"]
+    content = rendering.render(current_session(), g.tenant, picture, audience=version, fmt=fmt)
+    response = Response(content, mimetype=MIMETYPES[fmt])
+    if fmt == "pdf":
+        response.headers["Content-Disposition"] = f'inline; filename="{_filename(picture, version)}"'
+    else:
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'none'; style-src {rendering.style_hash()}; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'"
+        )
+    return response
+
+
+def _filename(picture: Lagesbild, version: str) -> str:
+    """``lagesbild-<tenant>-<label>-v<version>-<audience>.pdf``, in characters every file system takes."""
+    label = re.sub(r"[^A-Za-z0-9-]+", "_", picture.label)
+    return f"lagesbild-{g.tenant.slug}-{label}-v{picture.version}-{version}.pdf"

@@ -141,3 +141,16 @@ class LagesbildListArgs(ma.Schema):
     area = Integer()
     status = ma.fields.String(validate=ma.validate.OneOf(["draft", "compiled", "assessed", "published"]))
     label = PeriodLabel(LABEL_KINDS)
+
+
+class RenderArgs(ma.Schema):
+    """``format`` and ``version`` of ``GET …/lagesbilder/<id>/render``."""
+
+    format = ma.fields.String(
+        load_default="pdf", validate=ma.validate.OneOf(["pdf", "html"]), metadata={"description": "pdf or html"}
+    )
+    version = ma.fields.String(
+        load_default="public",
+        validate=ma.validate.OneOf(["internal", "public"]),
+        metadata={"description": "internal (coordinators and admins) or public (also reporters)"},
+    )
