@@ -146,10 +146,12 @@ def assessment_page(picture_id: int):
     return redirect(url_for("pages.assessment_page", picture_id=stored.id), 303)
 
 
-@blp.route("/lagesbilder/<int:picture_id>/publicera", methods=["POST"])
+@blp.route("/lagesbilder/<int:picture_id>/publicera", methods=["GET", "POST"])
 def publish_picture(picture_id: int):
     """Publish an assessed picture. A cycle's final picture is published with its cycle — the same move the cycle
     page's button and ``POST …/cycles/<id>/transitions`` make — a later version of it by itself."""
+    if request.method != "POST":
+        return redirect(url_for("pages.assessment_page", picture_id=picture_id), 303)
     coordinator_only()
     check_form_token()
     db = current_session()

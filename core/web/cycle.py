@@ -118,6 +118,7 @@ def _leg_names(leg: str | None) -> str:
 
 def render_cycle(cycle: Cycle, refusal: dict[str, Any] | None = None):
     db = current_session()
+    job = _job(cycle)  # first: a job seen finished has its picture in what is read after it
     found = cycle_actions.actions(db, g.tenant, cycle, current_actor())
     return render_template(
         "cycle.html",
@@ -128,10 +129,16 @@ def render_cycle(cycle: Cycle, refusal: dict[str, Any] | None = None):
         labels=cycle_actions.TRANSITION_LABELS,
         status_labels=cycle_actions.PICTURE_STATUS,
         log=_log(cycle),
-        job=_job(cycle),
+        job=job,
         compiler_names=_leg_names(cycle.compiler_leg),
         refusal=refusal,
     ), (refusal["status"] if refusal else 200)
+
+
+def back_to_cycle(cycle_id: int):
+    """A form's address opened as a page (a reload, a bookmark) leads back to the cycle; strangers meet the 404 page
+    before this, as on every tenant page."""
+    return redirect(url_for("pages.cycle_page", cycle_id=cycle_id), 303)
 
 
 @blp.route("/cykler/<int:cycle_id>")
@@ -140,9 +147,11 @@ def cycle_page(cycle_id: int):
     return render_cycle(found_cycle(cycle_id))
 
 
-@blp.route("/cykler", methods=["POST"])
+@blp.route("/cykler", methods=["GET", "POST"])
 def open_cycle():
     """Open the cycle of the current period (the scheduler does it by itself; this is for starting at once)."""
+    if request.method != "POST":
+        return redirect(url_for("pages.home"), 303)
     coordinator_only()
     check_form_token()
     db = current_session()
@@ -152,9 +161,11 @@ def open_cycle():
     return redirect(url_for("pages.cycle_page", cycle_id=cycle.id), 303)
 
 
-@blp.route("/cykler/<int:cycle_id>/overgang", methods=["POST"])
+@blp.route("/cykler/<int:cycle_id>/overgang", methods=["GET", "POST"])
 def move_cycle(cycle_id: int):
     """Move the cycle on, as ``POST …/cycles/<id>/transitions`` does."""
+    if request.method != "POST":
+        return back_to_cycle(cycle_id)
     coordinator_only()
     check_form_token()
     db = current_session()
@@ -171,9 +182,11 @@ def move_cycle(cycle_id: int):
     return redirect(url_for("pages.cycle_page", cycle_id=cycle.id), 303)
 
 
-@blp.route("/cykler/<int:cycle_id>/sammanstall", methods=["POST"])
+@blp.route("/cykler/<int:cycle_id>/sammanstall", methods=["GET", "POST"])
 def compile_step(cycle_id: int):
     """Compile one step of the plan as a job, as ``POST …/lagesbilder`` with ``cycle`` and ``step`` does."""
+    if request.method != "POST":
+        return back_to_cycle(cycle_id)
     coordinator_only()
     check_form_token()
     db = current_session()

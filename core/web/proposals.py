@@ -103,8 +103,10 @@ def create_proposal():
     return redirect(url_for("pages.proposals_page"), 303)
 
 
-@blp.route("/forslag/<int:proposal_id>/svar", methods=["POST"])
+@blp.route("/forslag/<int:proposal_id>/svar", methods=["GET", "POST"])
 def answer_proposal(proposal_id: int):
+    if request.method != "POST":
+        return redirect(url_for("pages.proposals_page"), 303)
     coordinator_only()
     check_form_token()
     db = current_session()
