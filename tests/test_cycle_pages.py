@@ -269,6 +269,7 @@ def test_model_c_records_the_meeting_with_its_risk_value_and_forwards_a_form(app
                                                                        "function": "Rektor"}]  # fmt: skip
     series = client.get(meeting).get_data(as_text=True)
     assert "Riskvärden från tidigare möten" in series and "Oro kvällstid" in series
+    assert 'id="risk-series-1-caption"' in series and "Centrum: riskvärde" in series  # the chart, its table beside
     assert move(client, "gamma", cycle_id, "assessed").status_code == 303
     assert publish(client, "gamma", picture).status_code == 303
     assert gamma.get_cycle(cycle_id)["state"] == "published"

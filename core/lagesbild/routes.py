@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from flask import Response, g, jsonify, url_for
-from sqlalchemy import select
 
 from core.accounts.actor import current_actor
 from core.accounts.models import Role
@@ -69,14 +68,7 @@ def _after_compilation(picture: Lagesbild) -> dict[str, Any] | None:
 @blp.response(200, page_of(LagesbildSummarySchema))
 def list_pictures(args: dict):
     """Lägesbilder, newest period first. Reporters see published ones (their feedback); coordinators all."""
-    statement = select(Lagesbild).order_by(Lagesbild.period_start.desc(), Lagesbild.id.desc())
-    filters = {"kind": Lagesbild.kind, "cycle": Lagesbild.cycle_id, "area": Lagesbild.area_id,
-               "status": Lagesbild.status, "label": Lagesbild.label}  # fmt: skip
-    for name, column in filters.items():
-        if name in args:
-            statement = statement.where(column == args[name])
-    if not current_actor().may_act_for_others:
-        statement = statement.where(Lagesbild.status == "published")
+    statement = service.listing(current_actor(), args)
     return paginate(statement, args)
 
 

@@ -212,6 +212,40 @@ def geojson(session: Session, picture_id: int, actor: Actor) -> dict[str, Any]:
     return to_geojson(picture.statistics)
 
 
+LIST_FILTERS = {"kind": Lagesbild.kind, "cycle": Lagesbild.cycle_id, "area": Lagesbild.area_id,
+                "status": Lagesbild.status, "label": Lagesbild.label}  # fmt: skip
+
+
+def listing(actor: Actor, filters: dict[str, Any]) -> Select:
+    """The pictures ``actor`` may list, newest period first, narrowed by ``filters`` (:data:`LIST_FILTERS`'s keys):
+    reporters the published ones (their feedback), coordinators all — the API's list and the page's alike."""
+    statement = select(Lagesbild).order_by(Lagesbild.period_start.desc(), Lagesbild.id.desc())
+    for name, column in LIST_FILTERS.items():
+        if name in filters:
+            statement = statement.where(column == filters[name])
+    if not actor.may_act_for_others:
+        statement = statement.where(Lagesbild.status == L.PUBLISHED)
+    return statement
+
+
+def versions(session: Session, picture: Lagesbild) -> list[Lagesbild]:
+    """Every version of the picture's series, newest first."""
+    return list(
+        session.scalars(select(Lagesbild).where(Lagesbild.series == picture.series).order_by(Lagesbild.version.desc()))
+    )
+
+
+def latest_published(session: Session, area_id: int | None) -> Lagesbild | None:
+    """The newest published picture of ``area_id`` if it has one, else the newest joint (tenant-wide) one."""
+    newest = select(Lagesbild).where(Lagesbild.status == L.PUBLISHED).order_by(
+        Lagesbild.period_start.desc(), Lagesbild.published_at.desc(), Lagesbild.id.desc()
+    )  # fmt: skip
+    found = None
+    if area_id is not None:
+        found = session.scalar(newest.where(Lagesbild.scope == "area", Lagesbild.area_id == area_id).limit(1))
+    return found or session.scalar(newest.where(Lagesbild.scope == "tenant").limit(1))
+
+
 def scope_of(picture: Lagesbild) -> Scope:
     return Scope(picture.scope, picture.area_id, picture.leg)
 

@@ -30,6 +30,7 @@ from core.web import (  # noqa: F401 (modules that add pages)
     meeting,
     notices,
     opt_out,
+    pictures,
     proposals,
     report_list,
     reporter,

@@ -16,6 +16,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from core.accounts.actor import current_actor
+from core.charts import Chart, value_series
 from core.csrf import check_form_token
 from core.cycles import periods
 from core.cycles import service as cycles
@@ -60,6 +61,26 @@ def _series() -> list[dict[str, Any]]:
     )
     return [
         {"period": period, "value": value, "comment": comment, "area": area} for period, value, comment, area in rows
+    ]
+
+
+def _charts(series: list[dict[str, Any]]) -> list[Chart]:
+    """Each area's risk values as a chart (``charts.value_series``), oldest first; the table stays beside them."""
+    by_area: dict[str, list[dict[str, Any]]] = {}
+    for row in reversed(series):
+        by_area.setdefault(row["area"], []).append(row)
+    return [
+        value_series(
+            f"risk-series-{index}",
+            _("{area}: risk value", area=area),
+            _("The area's risk value over its latest assessments, 1–{max}.", max=g.tenant.risk_scale_max),
+            [row["period"] for row in rows],
+            [row["value"] for row in rows],
+            # A value given on a longer scale before the tenant shortened it still fits on the chart.
+            maximum=max(g.tenant.risk_scale_max, *(row["value"] for row in rows)),
+            headers=(_("Period"), _("Risk value")),
+        )
+        for index, (area, rows) in enumerate(sorted(by_area.items()), start=1)
     ]
 
 
@@ -139,6 +160,7 @@ def _form_errors(errors: dict[str, Any], guest_rows: list[int]) -> dict[str, lis
 def _render(cycle: Cycle, values: dict[str, Any], errors: dict[str, list[str]] | None = None,
             refusal: dict[str, Any] | None = None, status: int = 200):  # fmt: skip
     db = current_session()
+    series = _series()
     return render_template(
         "meeting.html",
         cycle=cycle,
@@ -148,7 +170,8 @@ def _render(cycle: Cycle, values: dict[str, Any], errors: dict[str, list[str]] |
         risk_values=range(1, g.tenant.risk_scale_max + 1),
         forms=FORMS,
         guest_rows=range(1, GUEST_ROWS + 1),
-        series=_series(),
+        series=series,
+        charts=_charts(series),
         values=values,
         errors=errors or {},
         refusal=refusal,

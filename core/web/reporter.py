@@ -25,7 +25,7 @@ from core.i18n import _
 from core.reports import idempotency, service
 from core.reports.models import Report
 from core.tenancy import current_session
-from core.web import notices, report_form
+from core.web import notices, pictures, report_form
 from core.web.offline import offline_config
 from core.web.tenant import PageNotFound, blp
 
@@ -173,7 +173,7 @@ def my_reports_view() -> dict[str, Any]:
 
 @blp.route("/mina-rapporter")
 def my_reports():
-    return render_template("my_reports.html", **my_reports_view())
+    return render_template("my_reports.html", feedback=pictures.feedback(g.user.id), **my_reports_view())
 
 
 def home():
