@@ -19,10 +19,9 @@ times swell with the load average, which is printed too). With
 ``--explain``: ``EXPLAIN (ANALYZE, BUFFERS)`` of the statements one request of each page issues, as the app role in
 the tenant's context.
 
-Pages: the tenant home of a coordinator, and the report list's first page (unfiltered, and filtered by a range of
-periods and an area, and by severity and lateness). ``LAGESBILD_PAGE`` is the hook for the weekly lägesbild page
-being built elsewhere: once it exists, set it to a function giving its address for a published picture of the
-tenant, and it is measured like the others (it is listed as "not yet measured" until then).
+Pages: the tenant home of a coordinator, the report list's first page (unfiltered, and filtered by a range of
+periods and an area, and by severity and lateness), and the page of the tenant's latest compiled weekly joint
+lägesbild (``/t/<slug>/lagesbilder/<id>``: the internal version, with its charts, 12-period trend and strips).
 
 Exit status 1 when a page misses the target.
 """
@@ -58,26 +57,23 @@ PASSWORD = "page-times-bench-1-Lösen"
 class Site:
     """What a page's address may depend on: the tenant, its areas, its latest week."""
 
-    def __init__(self, slug: str, tenant_id: int, area_id: int, last_monday: date) -> None:
+    def __init__(self, slug: str, tenant_id: int, area_id: int, last_monday: date, picture_id: int) -> None:
         self.slug, self.tenant_id, self.area_id, self.last_monday = slug, tenant_id, area_id, last_monday
+        self.picture_id = picture_id
 
     def period(self, weeks_back: int) -> str:
         year, week, _day = (self.last_monday - timedelta(weeks=weeks_back)).isocalendar()
         return f"{year}-W{week:02d}"
 
 
-# Hook: the weekly lägesbild page (being built elsewhere). Set it to ``lambda site: f"/t/{site.slug}/…"`` once the
-# page exists; until then it is listed as not yet measured.
-LAGESBILD_PAGE: Callable[[Site], str] | None = None
-
-PAGES: dict[str, Callable[[Site], str] | None] = {
+PAGES: dict[str, Callable[[Site], str]] = {
     "tenant home (coordinator)": lambda s: f"/t/{s.slug}/",
     "report list, first page": lambda s: f"/t/{s.slug}/rapporter",
     "report list, 12 periods + area, first page": (
         lambda s: f"/t/{s.slug}/rapporter?period_from={s.period(11)}&period_to={s.period(0)}&area={s.area_id}"
     ),
     "report list, severity 4 + late, first page": lambda s: f"/t/{s.slug}/rapporter?severity=4&late=false",
-    "weekly lägesbild page": LAGESBILD_PAGE,
+    "weekly lägesbild page": lambda s: f"/t/{s.slug}/lagesbilder/{s.picture_id}",
 }
 
 
@@ -105,14 +101,22 @@ def coordinator(env: dict[str, str], slug: str) -> None:
 
 
 def the_site(database: str) -> Site:
-    """The middle tenant (as ``lagesbild_compile`` measures), its first area and its latest week with reports."""
+    """The middle tenant (as ``lagesbild_compile`` measures), its first area, its latest week with reports and its
+    latest compiled weekly joint picture."""
     with superuser(database) as su:
         tenants = su.execute(f"select id, slug from tenants where slug like '{SLUG_PREFIX}%%' order by slug").fetchall()
         tenant_id, slug = tenants[(len(tenants) - 1) // 2]
         area_id = su.execute("select min(id) from areas where tenant_id = %s", (tenant_id,)).fetchone()[0]
         last = su.execute("select max(occurred_at) from reports where tenant_id = %s", (tenant_id,)).fetchone()[0]
+        picture = su.execute(
+            "select id from lagesbilder where tenant_id = %s and kind = 'weekly' and scope = 'tenant'"
+            " and statistics is not null order by period_start desc, id desc limit 1",
+            (tenant_id,),
+        ).fetchone()
+    if picture is None:
+        raise RuntimeError(f"{slug} has no compiled weekly picture: run bench/lagesbild_compile.py --reuse first")
     last_day = last.astimezone(ZONE).date()
-    return Site(slug, tenant_id, area_id, last_day - timedelta(days=last_day.weekday()))
+    return Site(slug, tenant_id, area_id, last_day - timedelta(days=last_day.weekday()), picture[0])
 
 
 def explain(env: dict[str, str], app: Any, client: Any, tenant_id: int, path: str) -> None:
@@ -175,9 +179,6 @@ def main() -> int:
               f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
         missed = []
         for name, address in PAGES.items():
-            if address is None:
-                print(f"  {name:<46} not yet measured (hook: LAGESBILD_PAGE)")
-                continue
             path = address(site)
             for _ in range(args.warmup):
                 assert client.get(path).status_code == 200, path
