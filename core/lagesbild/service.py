@@ -59,7 +59,7 @@ from core.workflow import move as workflow
 from core.workflow.machines import LagesbildState
 from core.workflow.versioned import claim
 
-COMPILING_ONLY = N_("The cycle is {state}; compiling happens in compiling.")
+COMPILING_ONLY = N_("The cycle is {state}; pictures are compiled while it is compiling.")
 NOT_COMPILED = N_("The lägesbild is not compiled.")
 ANALYSIS_TITLES = {
     "monthly": N_("Monthly analysis {label}"),
@@ -300,7 +300,7 @@ def _info(session: Session, picture: Lagesbild) -> LagesbildInfo:
 def compile_step(session: Session, tenant: Tenant, cycle: Cycle, step: CompilationStep, user_id: int | None):
     """Compile one step of a cycle's plan (see ``core.cycles``): a fresh count, or the roll-up of earlier steps."""
     if cycle.state != "compiling":
-        raise Conflict(_(COMPILING_ONLY, state=cycle.state), code="cycle.not_compiling")
+        raise Conflict(_(COMPILING_ONLY, state=_(cycle.state)), code="cycle.not_compiling")
     period = periods.Period(cycle.period_start, cycle.weeks)
     span = week_span(period)
     pictures = cycles.latest_pictures(session, cycle)

@@ -44,7 +44,7 @@ def authorized_step(session: Session, tenant: Tenant, cycle: Cycle, step_key: st
             code="lagesbild.step_unknown",
         )
     if cycle.state != CycleState.COMPILING:
-        raise Conflict(_(service.COMPILING_ONLY, state=cycle.state), code="cycle.not_compiling")
+        raise Conflict(_(service.COMPILING_ONLY, state=_(cycle.state)), code="cycle.not_compiling")
     check_compiler(session, tenant, cycle, step, actor)
     missing = cycles.uncompiled(cycles.latest_pictures(session, cycle), step.after)
     if missing:
