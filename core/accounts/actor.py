@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.accounts.models import Membership, Role, User
 from core.organisation.models import Group, GroupMember, Organisation
+from core.speed import once_per_session
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,16 @@ class Actor:
         return session.scalar(select(Organisation.leg).where(Organisation.id == self.organisation_id))
 
     def groups(self, session: Session) -> set[str]:
+        """The active org-model groups the caller is a member of (read once per session: ``core.speed``)."""
         if self.membership_id is None:
             return set()
-        return set(
-            session.scalars(
-                select(Group.key)
-                .join(GroupMember, GroupMember.group_id == Group.id)
-                .where(GroupMember.membership_id == self.membership_id, Group.active)
-            )
+        statement = (
+            select(Group.key)
+            .join(GroupMember, GroupMember.group_id == Group.id)
+            .where(GroupMember.membership_id == self.membership_id, Group.active)
         )
+        kept = once_per_session(session, ("groups", self.membership_id), lambda: frozenset(session.scalars(statement)))
+        return set(kept)
 
 
 def current_actor() -> Actor:
