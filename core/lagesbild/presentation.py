@@ -9,8 +9,8 @@ Two audiences. ``internal`` shows everything the picture holds. ``public`` is sa
 finer than an area (no points, no place texts, no hot spot names), counts below the tenant's
 ``public_count_threshold`` read "färre än N", and free text only where a coordinator marked it public. This is
 structural, not a filter at the end: the builder reads nothing but a :class:`_Source`, a frozen record without
-defaults, and the public one is made by :func:`_public_source` from an explicit whitelist — a field added to the
-statistics later reaches no public rendering until someone adds it there on purpose.
+defaults, made by :func:`_source` field by field, each field saying what the public one holds — a field added to
+the statistics later reaches no rendering until someone adds it there on purpose.
 """
 
 from __future__ import annotations
@@ -243,35 +243,11 @@ def _assessed(picture: Lagesbild, public: bool) -> tuple[tuple[int, int, str], .
     )
 
 
-def _internal_source(statistics: Mapping[str, Any], picture: Lagesbild, cat: Catalogue, zone: ZoneInfo) -> _Source:
-    return _Source(
-        total=statistics["total"],
-        problems=statistics["problems"],
-        positive=statistics["positive"],
-        by_theme=statistics["by_theme"],
-        by_area=statistics["by_area"],
-        by_hour=statistics["by_hour"],
-        by_weekday=statistics["by_weekday"],
-        comparisons=_comparisons(statistics),
-        hot_spots=tuple(_places(statistics, cat, zone, public=False)),
-        hot_times=tuple((t["weekday"], t["hour"], t["count"]) for t in statistics["hot_times"]),
-        positives=tuple(
-            ", ".join(
-                part
-                for part in (_item_text(cat, p["item_key"]), _area_name(cat, p["area_key"]), p.get("place_text") or "")
-                if part
-            )
-            for p in statistics["positives"]
-        ),
-        points=tuple(MapPoint(p["lon"], p["lat"], bool(p["positive"])) for p in statistics["points"]),
-        hot_spot_points=tuple(MapPoint(s["lon"], s["lat"], count=s["count"]) for s in statistics["hot_spots"]),
-        summary=(picture.assessment or {}).get("summary", ""),
-        areas=_assessed(picture, public=False),
-    )
-
-
-def _public_source(statistics: Mapping[str, Any], picture: Lagesbild, cat: Catalogue, zone: ZoneInfo) -> _Source:
-    """The whitelist: counts, times, area-level hot spots, positive events by item and area, marked free text."""
+def _source(
+    statistics: Mapping[str, Any], picture: Lagesbild, cat: Catalogue, zone: ZoneInfo, *, public: bool
+) -> _Source:
+    """What the builder may read. For ``public``, the whitelist: counts, times, area-level hot spots, positive
+    events by item and area, no points, and free text only where a coordinator marked it public."""
     assessment = picture.assessment or {}
     return _Source(
         total=statistics["total"],
@@ -282,15 +258,23 @@ def _public_source(statistics: Mapping[str, Any], picture: Lagesbild, cat: Catal
         by_hour=statistics["by_hour"],
         by_weekday=statistics["by_weekday"],
         comparisons=_comparisons(statistics),
-        hot_spots=tuple(_places(statistics, cat, zone, public=True)),
+        hot_spots=tuple(_places(statistics, cat, zone, public=public)),
         hot_times=tuple((t["weekday"], t["hour"], t["count"]) for t in statistics["hot_times"]),
-        positives=tuple(
-            f"{_item_text(cat, p['item_key'])}, {_area_name(cat, p['area_key'])}" for p in statistics["positives"]
+        positives=tuple(_positive(cat, p, public=public) for p in statistics["positives"]),
+        points=() if public else tuple(MapPoint(p["lon"], p["lat"], bool(p["positive"])) for p in statistics["points"]),
+        hot_spot_points=(
+            () if public else tuple(MapPoint(s["lon"], s["lat"], count=s["count"]) for s in statistics["hot_spots"])
         ),
-        points=(),
-        hot_spot_points=(),
-        summary=assessment.get("summary", "") if assessment.get("summary_public") else "",
-        areas=_assessed(picture, public=True),
+        summary=assessment.get("summary", "") if not public or assessment.get("summary_public") else "",
+        areas=_assessed(picture, public=public),
+    )
+
+
+def _positive(cat: Catalogue, event: Mapping[str, Any], *, public: bool) -> str:
+    """A positive event in words: its item and area, and (internal only) the place as reported."""
+    place = "" if public else event.get("place_text") or ""
+    return ", ".join(
+        part for part in (_item_text(cat, event["item_key"]), _area_name(cat, event["area_key"]), place) if part
     )
 
 
@@ -402,7 +386,7 @@ def present(session: Session, tenant: Tenant, picture: Lagesbild, *, audience: A
     zone = periods.zone(tenant.cadence)
     cat = catalogue(session, tenant)
     public = audience == "public"
-    source = (_public_source if public else _internal_source)(picture.statistics, picture, cat, zone)
+    source = _source(picture.statistics, picture, cat, zone, public=public)
     counts = _Counts(tenant.public_count_threshold if public else None)
     labels = {k: v[0] for k, v in source.comparisons.items() if v is not None}
 

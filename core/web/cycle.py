@@ -7,10 +7,13 @@ Compiling runs as a job: the page says that it runs, with a link to look again, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden
 
 from core.accounts.actor import current_actor
@@ -161,42 +164,45 @@ def open_cycle():
     return redirect(url_for("pages.cycle_page", cycle_id=cycle.id), 303)
 
 
-@blp.route("/cykler/<int:cycle_id>/overgang", methods=["GET", "POST"])
-def move_cycle(cycle_id: int):
-    """Move the cycle on, as ``POST …/cycles/<id>/transitions`` does."""
+def act_on_cycle(cycle_id: int, act: Callable[[Session, Cycle], ResponseReturnValue]) -> ResponseReturnValue:
+    """A cycle form's POST: a coordinator, a valid form token, the tenant's cycle, then ``act``; a refusal it
+    raises rolls everything back and is shown on the cycle page."""
     if request.method != "POST":
         return back_to_cycle(cycle_id)
     coordinator_only()
     check_form_token()
     db = current_session()
-    cycle = found_cycle(cycle_id)
-    to_state = request.form.get("to", "")
     try:
-        check_revision(cycle)
-        cycles.transition(db, g.tenant, cycle, to_state, current_actor(), request.form.get("note", "")[:NOTE_MAX])
+        return act(db, found_cycle(cycle_id))
     except DomainError as error:
         db.rollback()
         return render_cycle(found_cycle(cycle_id), refusal_of(error))
-    db.commit()
-    flash(_("The cycle is now {state}.", state=_(to_state)))
-    return redirect(url_for("pages.cycle_page", cycle_id=cycle.id), 303)
+
+
+@blp.route("/cykler/<int:cycle_id>/overgang", methods=["GET", "POST"])
+def move_cycle(cycle_id: int):
+    """Move the cycle on, as ``POST …/cycles/<id>/transitions`` does."""
+
+    def move(db: Session, cycle: Cycle) -> ResponseReturnValue:
+        to_state = request.form.get("to", "")
+        check_revision(cycle)
+        cycles.transition(db, g.tenant, cycle, to_state, current_actor(), request.form.get("note", "")[:NOTE_MAX])
+        db.commit()
+        flash(_("The cycle is now {state}.", state=_(to_state)))
+        return redirect(url_for("pages.cycle_page", cycle_id=cycle.id), 303)
+
+    return act_on_cycle(cycle_id, move)
 
 
 @blp.route("/cykler/<int:cycle_id>/sammanstall", methods=["GET", "POST"])
 def compile_step(cycle_id: int):
     """Compile one step of the plan as a job, as ``POST …/lagesbilder`` with ``cycle`` and ``step`` does."""
-    if request.method != "POST":
-        return back_to_cycle(cycle_id)
-    coordinator_only()
-    check_form_token()
-    db = current_session()
-    cycle = found_cycle(cycle_id)
-    actor = current_actor()
-    try:
+
+    def start(db: Session, cycle: Cycle) -> ResponseReturnValue:
+        actor = current_actor()
         step = compiling.authorized_step(db, g.tenant, cycle, request.form.get("step", "")[:63], actor)
-    except DomainError as error:
-        db.rollback()
-        return render_cycle(cycle, refusal_of(error))
-    job_id = enqueue(compile_jobs.compile_cycle_step, tenant=g.tenant.id, created_by=g.user.id, cycle_id=cycle.id,
-                     step=step.key, user_id=actor.user_id)  # fmt: skip
-    return redirect(url_for("pages.cycle_page", cycle_id=cycle.id, jobb=job_id), 303)
+        job_id = enqueue(compile_jobs.compile_cycle_step, tenant=g.tenant.id, created_by=g.user.id,
+                         cycle_id=cycle.id, step=step.key, user_id=actor.user_id)  # fmt: skip
+        return redirect(url_for("pages.cycle_page", cycle_id=cycle.id, jobb=job_id), 303)
+
+    return act_on_cycle(cycle_id, start)
