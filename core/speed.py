@@ -7,8 +7,11 @@ what each saved per report POST, in process, on PostgreSQL (``bench/report_inges
 
 The report list's SQL tricks are at the end (measured with ``bench/page_times.py``). Elsewhere, marked with a pointer
 to this module: the tenant binding's one statement (``core.api.tenant_blueprint``),
-the per-process caches of tenant, memberships and catalogue (``core.tenants.cache``), and the input guard's scan
-before a JSON walk (``core.api.input_guard``).
+the per-process caches of tenant, memberships and catalogue (``core.tenants.cache``), the input guard's scan
+before a JSON walk (``core.api.input_guard``), and for the coordinator's home (``bench/page_times.py``): the facts
+kept per transaction (:func:`once_per_session`: the caller's groups and leg, each cycle's plan and the active
+areas), a cycle found by ``Session.get`` (``core.cycles.service.get``) and the plan's pictures read without their
+statistics (``core.cycles.service.latest_pictures``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, event
 from sqlalchemy.orm import Session
 
 
@@ -97,13 +100,25 @@ def page_without_total(session: Session, statement: Select, page: int, size: int
 
 
 def once_per_session(session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-    """``compute()`` once per database session (a request or a job) for ``key``, then the kept answer.
+    """``compute()`` once per database transaction for ``key``, then the kept answer — while the session writes
+    nothing: pending changes read afresh, and a flush or the transaction's end forgets every kept answer.
 
     For facts a request asks again and again and does not change itself: the coordinator's home asks who the caller
-    is (their groups) for every action it offers in every open cycle — 28 identical queries a page, a third of its
-    time on the 7.8 M-report benchmark database. The answers live in ``Session.info`` and go with the session.
+    is (their groups, their leg) and what each open cycle's compilation plan is for every action it offers —
+    ~50 identical queries a page on the 7.8 M-report benchmark database. The answers live in ``Session.info``.
     """
-    kept = session.info.setdefault("est_once", {})
+    if session.new or session.dirty or session.deleted:
+        return compute()
+    kept = session.info.setdefault(_KEPT, {})
     if key not in kept:
         kept[key] = compute()
     return kept[key]
+
+
+_KEPT = "est_once"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, *_: Any) -> None:
+    session.info.pop(_KEPT, None)

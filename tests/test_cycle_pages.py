@@ -8,6 +8,7 @@ import re
 import time
 
 from flask import Flask
+from sqlalchemy import event
 
 from core.db import utcnow
 from tests.cycle_helpers import Tenant
@@ -287,3 +288,26 @@ def test_model_c_records_the_meeting_with_its_risk_value_and_forwards_a_form(app
     )
     assert answered.status_code == 303
     assert "besvarat" in client.get("/t/gamma/forslag").get_data(as_text=True)
+
+
+def test_the_home_reads_each_cycles_plan_and_the_callers_leg_once(app: Flask, api: Api) -> None:
+    """``Nästa steg för dig`` asks the services' rules for every action it offers; the facts they share are read
+    once a request (``core.speed.once_per_session``), not once an action."""
+    model_a(api)
+    kommunen = PageClient(app, "kommunen@alfa.test")
+    assert move(kommunen, "alfa", open_cycle(kommunen, "alfa"), "compiling").status_code == 303
+    statements: list[str] = []
+
+    def seen(_connection, _cursor, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    engine = app.extensions["est.engine"]
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert "Nästa steg för dig" in kommunen.get("/t/alfa/").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    plain = [" ".join(s.replace('"', "").split()) for s in statements]  # SQLite quotes ``key``
+    plans = [s for s in plain if s.startswith("SELECT areas.key FROM areas") and "ORDER BY areas.key" in s]
+    legs = [s for s in plain if s.startswith("SELECT organisations.leg")]
+    assert len(plans) == 1 and len(legs) == 1, (len(plans), len(legs))

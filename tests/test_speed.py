@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from flask import Flask, session
 
-from core.speed import CookieSessions
+from core.accounts.models import User
+from core.db import new_session
+from core.speed import CookieSessions, once_per_session
 from tests.helpers import Api
 
 
@@ -39,3 +41,26 @@ def _request():
     from flask import request
 
     return request._get_current_object()
+
+
+def test_a_fact_kept_for_the_transaction_is_read_afresh_once_the_session_writes(app: Flask) -> None:
+    reads: list[int] = []
+
+    def compute() -> int:
+        reads.append(1)
+        return len(reads)
+
+    with app.app_context():
+        db = new_session()
+        try:
+            assert once_per_session(db, ("fact",), compute) == 1
+            assert once_per_session(db, ("fact",), compute) == 1  # kept
+            db.add(User(email="ny@alfa.test"))
+            assert once_per_session(db, ("fact",), compute) == 2  # a pending change: read afresh, not kept
+            db.flush()
+            assert once_per_session(db, ("fact",), compute) == 3  # a flush forgets
+            assert once_per_session(db, ("fact",), compute) == 3
+            db.rollback()
+            assert once_per_session(db, ("fact",), compute) == 4  # so does the transaction's end
+        finally:
+            db.close()

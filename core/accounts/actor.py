@@ -44,21 +44,29 @@ class Actor:
         return self.role is Role.ADMIN
 
     def leg(self, session: Session) -> str | None:
+        """The leg (party) of the caller's organisation (read once per transaction: ``core.speed``)."""
         if self.organisation_id is None:
             return None
-        return session.scalar(select(Organisation.leg).where(Organisation.id == self.organisation_id))
+
+        def read() -> str | None:
+            return session.scalar(select(Organisation.leg).where(Organisation.id == self.organisation_id))
+
+        return once_per_session(session, ("leg", self.organisation_id), read)
 
     def groups(self, session: Session) -> set[str]:
-        """The active org-model groups the caller is a member of (read once per session: ``core.speed``)."""
+        """The active org-model groups the caller is a member of (read once per transaction: ``core.speed``)."""
         if self.membership_id is None:
             return set()
-        statement = (
-            select(Group.key)
-            .join(GroupMember, GroupMember.group_id == Group.id)
-            .where(GroupMember.membership_id == self.membership_id, Group.active)
-        )
-        kept = once_per_session(session, ("groups", self.membership_id), lambda: frozenset(session.scalars(statement)))
-        return set(kept)
+
+        def read() -> frozenset[str]:
+            statement = (
+                select(Group.key)
+                .join(GroupMember, GroupMember.group_id == Group.id)
+                .where(GroupMember.membership_id == self.membership_id, Group.active)
+            )
+            return frozenset(session.scalars(statement))
+
+        return set(once_per_session(session, ("groups", self.membership_id), read))
 
 
 def current_actor() -> Actor:

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from core.accounts.actor import Actor
 from core.accounts.models import Membership, Role
@@ -27,6 +27,8 @@ from core.notifications.service import notify
 from core.organisation.models import Area, Organisation, ReporterFunction
 from core.registry.manager import EstPluginManager
 from core.reports.models import Report
+from core.speed import once_per_session
+from core.tenancy import current_tenant_id
 from core.tenants.info import tenant_info
 from core.tenants.models import Tenant
 from core.workflow import move as workflow
@@ -49,8 +51,11 @@ def info(cycle: Cycle) -> CycleInfo:
 
 
 def get(session: Session, cycle_id: int) -> Cycle:
-    cycle = session.scalar(select(Cycle).where(Cycle.id == cycle_id))
-    if cycle is None:
+    """The tenant's cycle ``cycle_id`` (404 for any other). ``Session.get`` answers from the objects the session
+    holds before it asks the database (the wall's criteria apply to that query); the tenant check covers an
+    object a platform-scope read may have left there."""
+    cycle = session.get(Cycle, cycle_id)
+    if cycle is None or cycle.tenant_id != current_tenant_id():
         raise NotFound(_("No such cycle."), code="cycle.not_found")
     return cycle
 
@@ -92,11 +97,17 @@ def open_requested(session: Session, tenant: Tenant, moment: datetime, now: date
 
 
 def plan(session: Session, tenant: Tenant, cycle: Cycle) -> list[CompilationStep]:
-    areas = list(session.scalars(select(Area.key).where(Area.active).order_by(Area.key)))
-    steps = plugins().for_tenant(tenant_info(tenant), "est_compilation_plan")(
-        tenant=tenant_info(tenant), cycle=info(cycle), areas=areas
-    )
-    return steps or [CompilationStep(key="gemensam", title="Gemensam lägesbild")]
+    """The cycle's compilation steps under the org model (read once per transaction: ``core.speed``)."""
+
+    def compute() -> tuple[CompilationStep, ...]:
+        active = select(Area.key).where(Area.active).order_by(Area.key)
+        areas = list(once_per_session(session, ("active area keys",), lambda: tuple(session.scalars(active))))
+        steps = plugins().for_tenant(tenant_info(tenant), "est_compilation_plan")(
+            tenant=tenant_info(tenant), cycle=info(cycle), areas=areas
+        )
+        return tuple(steps or [CompilationStep(key="gemensam", title="Gemensam lägesbild")])
+
+    return list(once_per_session(session, ("plan", cycle.id), compute))
 
 
 def series(cycle: Cycle, step: CompilationStep) -> str:
@@ -104,9 +115,11 @@ def series(cycle: Cycle, step: CompilationStep) -> str:
 
 
 def latest_pictures(session: Session, cycle: Cycle) -> dict[str, Lagesbild]:
-    """Step key → the newest version of that step's picture."""
+    """Step key → the newest version of that step's picture. Their statistics (~25 KB of JSON each) are read
+    when first used: the plan's state needs none of them (``core.speed``)."""
     pictures: dict[str, Lagesbild] = {}
-    for picture in session.scalars(select(Lagesbild).where(Lagesbild.cycle_id == cycle.id).order_by(Lagesbild.version)):
+    statement = select(Lagesbild).where(Lagesbild.cycle_id == cycle.id).order_by(Lagesbild.version)
+    for picture in session.scalars(statement.options(defer(Lagesbild.statistics))):
         pictures[picture.step] = picture
     return pictures
 
