@@ -258,16 +258,17 @@ class RowReader:
         column: str,
         known: Mapping[str, Any],
         by_name: Mapping[str, Any],
-        unknown: str,
+        unknown: Callable[[], str],
         fail: Callable[[str, str], None],
     ) -> Any:
-        """What a cell names by key (``known``) or by name (``by_name``, case-insensitive); ``None`` when empty."""
+        """What a cell names by key (``known``) or by name (``by_name``, case-insensitive); ``None`` when empty.
+        ``unknown`` writes the message for a name that is neither (only then: 100,000 rows, five cells each)."""
         text = self._text(value)
         if text is None:
             return None
         found = known[text] if text in known else by_name.get(text.casefold())
         if found is None:
-            fail(column, unknown)
+            fail(column, unknown())
         return found
 
     def input(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -291,13 +292,17 @@ class RowReader:
                 fail(column, _("Missing."))
         scale = len(self.context.tenant.severity_scale)
         data = {
-            "item": self._key(row.get("punkt"), "punkt", self.item_keys, self.items_by_text, _(UNKNOWN_ITEM), fail),
-            "area": self._key(row.get("omrade"), "omrade", self.areas_by_key, self.areas, _(UNKNOWN_AREA), fail),
+            "item": self._key(
+                row.get("punkt"), "punkt", self.item_keys, self.items_by_text, lambda: _(UNKNOWN_ITEM), fail
+            ),
+            "area": self._key(
+                row.get("omrade"), "omrade", self.areas_by_key, self.areas, lambda: _(UNKNOWN_AREA), fail
+            ),
             "occurred_at": self._time(row.get("tidpunkt"), "tidpunkt", fail),
             "occurred_until": self._time(row.get("till"), "till", fail),
             "severity": self._key(
                 row.get("allvarlighetsgrad"), "allvarlighetsgrad", self.numbers, self.severities,
-                _("Unknown severity; give 1–{max} or a label of the scale.", max=scale), fail,
+                lambda: _("Unknown severity; give 1–{max} or a label of the scale.", max=scale), fail,
             ),
             "place": {
                 "text": self._text(row.get("plats")),
@@ -308,11 +313,11 @@ class RowReader:
             "early_action": self._text(row.get("tidiga_atgarder")) or "",
             "organisation": self._key(
                 row.get("organisation"), "organisation", self.organisation_keys, self.organisations,
-                _("Unknown organisation; give its key or name."), fail,
+                lambda: _("Unknown organisation; give its key or name."), fail,
             ),
             "reporter_function": self._key(
                 row.get("funktion"), "funktion", self.function_keys, self.functions,
-                _("Unknown function; give its key or name."), fail,
+                lambda: _("Unknown function; give its key or name."), fail,
             ),
         }  # fmt: skip
         if errors:
