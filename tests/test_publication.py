@@ -8,15 +8,19 @@ import email
 import re
 import shutil
 from collections import Counter
+from datetime import timedelta
 from email.policy import default
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
+import core.jobs
 from core.lagesbild.models import Lagesbild
 from core.mail.transport import local_mailbox
 from core.notifications.models import OutboxMessage
+from core.publication import trigger
 from core.publication.models import ReporterOptOut
 from core.publication.service import queue
 from core.tenancy import current_session, tenant_context
@@ -103,6 +107,40 @@ def test_queuing_twice_sends_once(app: Flask, api: Api, real_services: bool, tmp
                                    headers={"If-Match": api.get(url, pilot.admin).headers["ETag"]})  # fmt: skip
         assert published_again.status_code == 409
     assert len(server.raw) == 10 and set(server.recipients().values()) == {1}
+
+
+def test_a_distribution_never_queued_is_queued_by_the_housekeeping_and_sent_once(
+    app: Flask, api: Api, real_services: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The queue is down at the moment the publishing transaction commits (as if the process died there): the
+    picture is published, nothing is queued, and the cycle housekeeping queues it once the grace is over."""
+    pilot = Pilot(app, api)
+    pilot.reporter("falt")
+    queue_up = core.jobs.enqueue
+
+    def queue_down(fn, **arguments):
+        if fn.__name__ == "distribute":
+            raise ConnectionError("the queue is down")
+        return queue_up(fn, **arguments)
+
+    with delivering(app, real_services, tmp_path / "worker.log") as server:
+        monkeypatch.setattr(core.jobs, "enqueue", queue_down)
+        picture = pilot.publish_week()
+        monkeypatch.setattr(core.jobs, "enqueue", queue_up)
+        assert _rows(app, pilot.id) == []
+        etag = api.get(f"{pilot.base}/lagesbilder/{picture}", pilot.admin).headers["ETag"]
+        with app.app_context(), tenant_context(pilot.id):
+            db = current_session()
+            published_at = db.get(Lagesbild, picture).published_at
+            assert trigger.sweep(db, published_at + trigger.GRACE / 2) == 0  # the first job may still be on its way
+        later = (published_at + trigger.GRACE + timedelta(minutes=1)).isoformat()
+        assert app.test_cli_runner().invoke(args=["cycles", "tick", "--now", later]).exit_code == 0
+        wait_until(lambda: _all_sent(app, pilot.id, 10), timeout=120)
+        with app.app_context(), tenant_context(pilot.id):
+            assert trigger.sweep(current_session(), published_at + 2 * trigger.GRACE) == 0  # done: not again
+    assert len(server.raw) == 10 and set(server.recipients().values()) == {1}
+    # Marking the distribution done left the picture's ETag as its readers hold it.
+    assert api.get(f"{pilot.base}/lagesbilder/{picture}", pilot.admin).headers["ETag"] == etag
 
 
 def test_opted_out_reporters_get_nothing_and_tokens_are_tenant_bound(

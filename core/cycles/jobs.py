@@ -14,6 +14,7 @@ from core.db import new_session, utcnow
 from core.jobs import JobContext, enqueue, runner
 from core.mail.delivery import has_due
 from core.mail.trigger import request_delivery
+from core.publication import trigger as publication
 from core.tenancy import current_session, current_tenant_id, platform_scope
 from core.tenants.models import Tenant
 
@@ -21,12 +22,14 @@ TICK_SECONDS = 300
 
 
 def housekeeping(job: JobContext, now: str | None = None) -> dict[str, Any]:
-    """Open this and last period's cycles, move those past their deadline to compiling, send reminders; then have
-    the outbox rows that are due again (retries, leases of dead senders) delivered."""
+    """Open this and last period's cycles, move those past their deadline to compiling, send reminders; queue the
+    distributions of published pictures that were never queued; then have the outbox rows that are due again
+    (retries, leases of dead senders) delivered."""
     moment = datetime.fromisoformat(now) if now else utcnow()
     session = current_session()
     result = service.housekeeping(session, session.get(Tenant, current_tenant_id()), moment)
     session.commit()
+    result["distributions_requeued"] = publication.sweep(session, moment)
     if has_due(session):
         request_delivery(current_tenant_id())
     return result

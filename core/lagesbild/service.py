@@ -462,7 +462,7 @@ def publish(
     workflow.move(session, tenant, picture, L.PUBLISHED, actor, "Publicerad")
     announce(session, tenant, "est_lagesbild_published", lambda: {"lagesbild": _info(session, picture)})
     if distribute:
-        distribute_after_commit(session, tenant.id, picture.id)
+        distribute_after_commit(session, picture)
     return picture
 
 

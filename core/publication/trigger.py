@@ -1,26 +1,47 @@
 """When a picture is distributed: once the transaction that published it has committed (never for one that
-rolled back), as a job, so that rendering it holds up neither the publishing transaction nor its lock."""
+rolled back), as a job, so that rendering it holds up neither the publishing transaction nor its lock. The
+picture itself says that its distribution is due (``distribute_via``), so a job that was never queued is queued
+by the housekeeping sweep (:func:`sweep`)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from flask import has_app_context, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from core.lagesbild.models import Lagesbild
 from core.redacted_log import redacted_trace
+from core.tenancy import current_tenant_id
 
 log = logging.getLogger(__name__)
 PENDING = "est.publications"
 FALLBACK_SITE = "http://localhost/"
+# How long after publishing a due distribution counts as lost (the job queued at the commit runs well before), and
+# how many pictures one sweep queues (the rest at the next).
+GRACE = timedelta(minutes=10)
+SWEEP_MAX = 50
 
 
-def distribute_after_commit(session: Session, tenant_id: int, picture_id: int) -> None:
-    """Note the picture on ``session``: its distribution is enqueued when ``session`` commits. The site's address
-    (for the opt-out links) is the request's, as the publisher reached est."""
-    site_url = request.host_url if has_request_context() else FALLBACK_SITE
-    session.info.setdefault(PENDING, []).append((tenant_id, picture_id, site_url))
+def distribute_after_commit(session: Session, picture: Lagesbild) -> None:
+    """Mark the picture's distribution as due and enqueue it when ``session`` commits. The site's address (for
+    the opt-out links) is the request's, as the publisher reached est."""
+    picture.distribute_via = request.host_url if has_request_context() else FALLBACK_SITE
+    session.info.setdefault(PENDING, []).append((picture.tenant_id, picture.id))
+
+
+def sweep(session: Session, now: datetime) -> int:
+    """Enqueue the distribution of the tenant's pictures published more than :data:`GRACE` ago whose distribution
+    is still due; how many."""
+    due = select(Lagesbild.id).where(
+        Lagesbild.status == "published", Lagesbild.distribute_via.is_not(None), Lagesbild.published_at < now - GRACE
+    )
+    picture_ids = list(session.scalars(due.limit(SWEEP_MAX)))
+    for picture_id in picture_ids:
+        _enqueue_one(current_tenant_id(), picture_id)
+    return len(picture_ids)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -33,11 +54,15 @@ def _enqueue(session: Session) -> None:
     pending = session.info.pop(PENDING, ())
     if not pending or not has_app_context():
         return
+    for tenant_id, picture_id in pending:
+        _enqueue_one(tenant_id, picture_id)
+
+
+def _enqueue_one(tenant_id: int, picture_id: int) -> None:
     from core.jobs import enqueue
     from core.publication.jobs import distribute
 
-    for tenant_id, picture_id, site_url in pending:
-        try:
-            enqueue(distribute, tenant=tenant_id, lagesbild_id=picture_id, site_url=site_url)
-        except Exception as error:  # published is published: the failure is logged, and queuing again is safe
-            log.error("could not enqueue the distribution of lägesbild %s\n%s", picture_id, redacted_trace(error))
+    try:
+        enqueue(distribute, tenant=tenant_id, lagesbild_id=picture_id)
+    except Exception as error:  # published is published: logged, and the sweep queues it again
+        log.error("could not enqueue the distribution of lägesbild %s\n%s", picture_id, redacted_trace(error))
