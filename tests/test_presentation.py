@@ -206,3 +206,15 @@ def test_a_quarterly_picture_trends_over_twelve_quarters(app: Flask, api: Api) -
     column = trend.headers.index("Skadegörelse")
     assert [row[0] for row in trend.rows] == [f"{y}-Q{q}" for y in (2021, 2022, 2023, 2024) for q in (1, 2, 3, 4)][1:13]
     assert [row[column] for row in trend.rows][-2:] == ["1", "1"] and trend.rows[0][column] == "0"
+
+
+def test_a_place_and_its_count_read_as_swedish_and_english_write_them() -> None:
+    from core.i18n import use_locale
+
+    with use_locale("sv"):
+        assert Presentation.counted("Vivallagatan", "1") == "Vivallagatan: 1 rapport"
+        assert Presentation.counted("Norr", "5") == "Norr: 5 rapporter"
+        assert Presentation.counted("Norr", "färre än 3") == "Norr: färre än 3 rapporter"
+    with use_locale("en"):
+        assert Presentation.counted("Norr", "1") == "Norr: 1 report"
+        assert Presentation.counted("Norr", "0") == "Norr: 0 reports"

@@ -30,7 +30,7 @@ from core.charts import Chart, StripCell, assessment_colour, assessment_strip, b
 from core.cycles import periods
 from core.cycles.periods import LONG_KINDS, Span
 from core.db import UTCDateTime
-from core.i18n import N_, _, current_locale, format_moment
+from core.i18n import N_, _, current_locale, format_moment, ngettext
 from core.lagesbild import service
 from core.lagesbild.models import Lagesbild
 from core.lagesbild.statistics import COMPARISON_KEYS, POSITIVE_THEME, THEMES, normalise_place
@@ -151,6 +151,14 @@ class Presentation:
     map: MapData
     map_title: str
     map_description: str
+
+    @staticmethod
+    def counted(where: str, count: str) -> str:
+        """ "Vivallagatan: 1 rapport", "Norr: 5 rapporter", "Norr: färre än 3 rapporter" — a place and a count as
+        shown (``count``: digits, or the public "fewer than N"), the noun in its number."""
+        if not count.isdigit():
+            return _("{where}: {count} reports", where=where, count=count)
+        return _("{where}: {reports}", where=where, reports=ngettext("{n} report", "{n} reports", int(count)))
 
 
 # --- what a presentation may read ---------------------------------------------------------------------------------

@@ -132,23 +132,19 @@ def _text(tenant: Tenant, p: Presentation) -> str:
                 if chart is not None:
                     lines += _chart(chart)
     _heading(lines, _("Hot spots"))
-    lines += [f"- {_counted(s.text, s.count)}" for s in p.hot_spots] or [_("No hot spots this period.")]
+    lines += [f"- {p.counted(s.text, s.count)}" for s in p.hot_spots] or [_("No hot spots this period.")]
     _heading(lines, _("Hot times"))
     lines += [f"- {text}" for text in p.hot_times] or [_("No hot times this period.")]
     _heading(lines, _("Positive events"))
     lines += [f"- {text}" for text in p.positives] or [_("No positive events were reported this period.")]
     _heading(lines, p.map_title)
     lines.append(p.map_description)
-    lines += [f"- {_counted(a.name, a.text) if a.text else a.name}" for a in p.map.areas]
+    lines += [f"- {p.counted(a.name, a.text) if a.text else a.name}" for a in p.map.areas]
     _heading(lines, _("Charts"))
     for chart in p.charts:
         lines += _chart(chart)
     lines += ["", "-- ", _audience_text(p)]
     return "\n".join(lines) + "\n"
-
-
-def _counted(where: str, count: str) -> str:
-    return _("{where}: {count} reports", where=where, count=count)
 
 
 def _heading(lines: list[str], title: str) -> None:
