@@ -24,7 +24,7 @@ from typing import Any
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from sqlalchemy import ColumnElement, Select, event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -101,7 +101,8 @@ def page_without_total(session: Session, statement: Select, page: int, size: int
 
 def once_per_session(session: Session, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
     """``compute()`` once per database transaction for ``key``, then the kept answer — while the session writes
-    nothing: pending changes read afresh, and a flush or the transaction's end forgets every kept answer.
+    nothing: pending changes read afresh, and a flush, an ORM write statement or the transaction's end forgets
+    every kept answer.
 
     For facts a request asks again and again and does not change itself: the coordinator's home asks who the caller
     is (their groups, their leg) and what each open cycle's compilation plan is for every action it offers —
@@ -122,3 +123,10 @@ _KEPT = "est_once"
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, *_: Any) -> None:
     session.info.pop(_KEPT, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_statement(state: ORMExecuteState) -> None:
+    """An INSERT, UPDATE or DELETE statement writes without a flush."""
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info.pop(_KEPT, None)

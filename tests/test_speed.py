@@ -4,6 +4,7 @@ runs them. (The caches' tests are in test_tenant_cache.py.)"""
 from __future__ import annotations
 
 from flask import Flask, session
+from sqlalchemy import update
 
 from core.accounts.models import User
 from core.db import new_session
@@ -62,5 +63,7 @@ def test_a_fact_kept_for_the_transaction_is_read_afresh_once_the_session_writes(
             assert once_per_session(db, ("fact",), compute) == 3
             db.rollback()
             assert once_per_session(db, ("fact",), compute) == 4  # so does the transaction's end
+            db.execute(update(User).where(User.email == "nobody@alfa.test").values(active=False))
+            assert once_per_session(db, ("fact",), compute) == 5  # and a write statement (no flush)
         finally:
             db.close()
