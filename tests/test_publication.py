@@ -21,7 +21,8 @@ from core.lagesbild.models import Lagesbild
 from core.mail.transport import local_mailbox
 from core.notifications.models import OutboxMessage
 from core.publication import trigger
-from core.publication.models import ReporterOptOut
+from core.publication.jobs import distribute
+from core.publication.models import PublicationFile, ReporterOptOut
 from core.publication.service import queue
 from core.tenancy import current_session, tenant_context
 from core.tenants.models import Tenant
@@ -102,6 +103,10 @@ def test_queuing_twice_sends_once(app: Flask, api: Api, real_services: bool, tmp
             again = queue(db, tenant, db.get(Lagesbild, picture), app=app, site_url="http://localhost/")
             db.commit()
         assert again == 0
+        with app.app_context(), tenant_context(pilot.id):  # a second job finds nothing to claim; a job queued
+            assert distribute(None, lagesbild_id=picture)["queued"] == 0  # before migration 0017 (its own site
+            assert distribute(None, lagesbild_id=picture, site_url="http://localhost/")["queued"] == 0  # address)
+            assert len(current_session().scalars(select(PublicationFile)).all()) == 1  # the PDF, stored once
         url = f"{pilot.base}/lagesbilder/{picture}"
         published_again = api.post(f"{url}/publish", pilot.admin,
                                    headers={"If-Match": api.get(url, pilot.admin).headers["ETag"]})  # fmt: skip

@@ -57,6 +57,8 @@ class Lagesbild(TenantScoped, Stateful, Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # While the picture's distribution is due: the address the publisher reached est at (migration 0017).
     distribute_via: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # When the housekeeping sweep may queue that distribution again (``core.publication.trigger.sweep``).
+    distribution_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

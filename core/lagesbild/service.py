@@ -459,10 +459,10 @@ def publish(
     if _newer(session, picture) is not None:
         raise Conflict(_("There is a newer version of the lägesbild."), code="lagesbild.superseded")
     picture.published_at = utcnow()
-    workflow.move(session, tenant, picture, L.PUBLISHED, actor, "Publicerad")
-    announce(session, tenant, "est_lagesbild_published", lambda: {"lagesbild": _info(session, picture)})
     if distribute:
         distribute_after_commit(session, picture)
+    workflow.move(session, tenant, picture, L.PUBLISHED, actor, "Publicerad")
+    announce(session, tenant, "est_lagesbild_published", lambda: {"lagesbild": _info(session, picture)})
     return picture
 
 

@@ -9,7 +9,7 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import has_app_context, has_request_context, request
-from sqlalchemy import event, select
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.lagesbild.models import Lagesbild
@@ -19,29 +19,45 @@ from core.tenancy import current_tenant_id
 log = logging.getLogger(__name__)
 PENDING = "est.publications"
 FALLBACK_SITE = "http://localhost/"
-# How long after publishing a due distribution counts as lost (the job queued at the commit runs well before), and
-# how many pictures one sweep queues (the rest at the next).
+# How long after publishing a due distribution counts as lost (the job queued at the commit runs well before); how
+# long the sweep keeps trying; how many pictures one sweep queues (the oldest first, the rest at the next).
 GRACE = timedelta(minutes=10)
-SWEEP_MAX = 50
+GIVE_UP = timedelta(days=7)
+SWEEP_MAX = 20
+SITE_URL_MAX = 300  # the column's length
 
 
 def distribute_after_commit(session: Session, picture: Lagesbild) -> None:
     """Mark the picture's distribution as due and enqueue it when ``session`` commits. The site's address (for
     the opt-out links) is the request's, as the publisher reached est."""
-    picture.distribute_via = request.host_url if has_request_context() else FALLBACK_SITE
+    site = request.host_url if has_request_context() else FALLBACK_SITE
+    picture.distribute_via = site if len(site) <= SITE_URL_MAX else FALLBACK_SITE
     session.info.setdefault(PENDING, []).append((picture.tenant_id, picture.id))
 
 
 def sweep(session: Session, now: datetime) -> int:
-    """Enqueue the distribution of the tenant's pictures published more than :data:`GRACE` ago whose distribution
-    is still due; how many."""
-    due = select(Lagesbild.id).where(
-        Lagesbild.status == "published", Lagesbild.distribute_via.is_not(None), Lagesbild.published_at < now - GRACE
+    """Enqueue the distribution of the tenant's pictures whose distribution is still due :data:`GRACE` after
+    publishing (and at most :data:`GIVE_UP` after); how many. Each is tried again only after as long as it has
+    waited so far, so one that keeps failing costs ever less. Commits."""
+    due = (
+        select(Lagesbild.id, Lagesbild.published_at)
+        .where(
+            Lagesbild.status == "published",
+            Lagesbild.distribute_via.is_not(None),
+            Lagesbild.published_at.between(now - GIVE_UP, now - GRACE),
+            or_(Lagesbild.distribution_retry_at.is_(None), Lagesbild.distribution_retry_at <= now),
+        )
+        .order_by(Lagesbild.published_at)
+        .limit(SWEEP_MAX)
     )
-    picture_ids = list(session.scalars(due.limit(SWEEP_MAX)))
-    for picture_id in picture_ids:
+    found = session.execute(due).all()
+    for picture_id, published_at in found:
+        later = update(Lagesbild).where(Lagesbild.id == picture_id)
+        session.execute(later.values(distribution_retry_at=now + (now - published_at)))  # no revision bump
+    session.commit()
+    for picture_id, _published_at in found:
         _enqueue_one(current_tenant_id(), picture_id)
-    return len(picture_ids)
+    return len(found)
 
 
 @event.listens_for(Session, "after_rollback")
