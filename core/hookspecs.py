@@ -118,8 +118,11 @@ def est_cycle_compiler(tenant: TenantInfo, cycle: CycleInfo) -> str | None:
 
 
 @hookspec(firstresult=True)
-def est_compilation_plan(tenant: TenantInfo, cycle: CycleInfo, areas: list[str]) -> list[CompilationStep] | None:
-    """The pictures to compile in this cycle, in order (``areas``: the tenant's active area keys).
+def est_compilation_plan(
+    tenant: TenantInfo, cycle: CycleInfo, areas: list[str], area_names: dict[str, str]
+) -> list[CompilationStep] | None:
+    """The pictures to compile in this cycle, in order (``areas``: the tenant's active area keys; ``area_names``:
+    each key's name as people know it, for the steps' titles — since 1.3).
 
     Called whenever the plan is needed. First result wins; ``None`` from every plugin means one joint picture
     compiled by any coordinator. Model A: each leg's own reports, then the joint picture by the rota's leg;

@@ -21,6 +21,8 @@ states, for as long as the major version stays the same:
 1.2 adds ``est_transition_guards`` and ``est_transitioned`` with ``Guard``, ``Subject``, ``MeetingInfo`` and
 ``meeting_of()``.
 
+1.3 adds the argument ``area_names`` to ``est_compilation_plan`` (the areas' names, for the steps' titles).
+
 Deprecated, working with a ``DeprecationWarning`` for one release: the hook ``est_transition_rule`` with
 ``TransitionRule`` (its ``groups`` and ``needs_risk_value``), and ``CompilationStep.meeting``. Answer
 ``est_transition_guards`` with a ``Guard`` instead: ``groups`` for who may move the subject, ``missing`` for
@@ -60,7 +62,7 @@ from core.jobs import enqueue
 from core.tenancy import current_session as session
 from core.workflow.records import meeting_of
 
-API_VERSION = "1.2"
+API_VERSION = "1.3"
 
 hookimpl = pluggy.HookimplMarker("est")
 

@@ -308,6 +308,6 @@ def test_the_home_reads_each_cycles_plan_and_the_callers_leg_once(app: Flask, ap
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     plain = [" ".join(s.replace('"', "").split()) for s in statements]  # SQLite quotes ``key``
-    plans = [s for s in plain if s.startswith("SELECT areas.key FROM areas") and "ORDER BY areas.key" in s]
+    plans = [s for s in plain if s.startswith("SELECT areas.key, areas.name FROM areas") and "ORDER BY areas.key" in s]
     legs = [s for s in plain if s.startswith("SELECT organisations.leg")]
     assert len(plans) == 1 and len(legs) == 1, (len(plans), len(legs))

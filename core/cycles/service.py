@@ -100,10 +100,10 @@ def plan(session: Session, tenant: Tenant, cycle: Cycle) -> list[CompilationStep
     """The cycle's compilation steps under the org model (read once per transaction: ``core.speed``)."""
 
     def compute() -> tuple[CompilationStep, ...]:
-        active = select(Area.key).where(Area.active).order_by(Area.key)
-        areas = list(once_per_session(session, ("active area keys",), lambda: tuple(session.scalars(active))))
+        active = select(Area.key, Area.name).where(Area.active).order_by(Area.key)
+        names = dict(once_per_session(session, ("active areas",), lambda: tuple(session.execute(active))))
         steps = plugins().for_tenant(tenant_info(tenant), "est_compilation_plan")(
-            tenant=tenant_info(tenant), cycle=info(cycle), areas=areas
+            tenant=tenant_info(tenant), cycle=info(cycle), areas=list(names), area_names=names
         )
         return tuple(steps or [CompilationStep(key="gemensam", title="Gemensam lägesbild")])
 

@@ -10,6 +10,7 @@ Sollentuna's monthly EST-strategisk meeting of managers and its EST-Insats group
 from __future__ import annotations
 
 from core.plugin_api import (
+    LEG_LABELS_SV,
     THREE_LEGS,
     CompilationStep,
     CycleInfo,
@@ -108,7 +109,11 @@ def est_compilation_plan(tenant: TenantInfo, cycle: CycleInfo, areas: list[str])
     joint picture from all of them."""
     legs = [
         CompilationStep(
-            key=f"part_{leg.value}", title=f"Sammanställning {leg.value}", scope="leg", leg=leg.value, group=GROUP
+            key=f"part_{leg.value}",
+            title=f"Sammanställning {LEG_LABELS_SV[leg].lower()}",
+            scope="leg",
+            leg=leg.value,
+            group=GROUP,
         )
         for leg in THREE_LEGS
     ]

@@ -74,11 +74,17 @@ def est_register_org_models() -> list[OrgModel]:
 
 
 @hookimpl
-def est_compilation_plan(tenant: TenantInfo, cycle: CycleInfo, areas: list[str]) -> list[CompilationStep]:
+def est_compilation_plan(
+    tenant: TenantInfo, cycle: CycleInfo, areas: list[str], area_names: dict[str, str]
+) -> list[CompilationStep]:
     """Every local EST group compiles its area's picture; the strategic group rolls them up into one picture."""
     local = [
         CompilationStep(
-            key=f"lokal_{area}", title=f"Lokal lägesbild {area}", scope="area", area=area, group=f"lokal_{area}"
+            key=f"lokal_{area}",
+            title=f"Lokal lägesbild {area_names.get(area, area)}",
+            scope="area",
+            area=area,
+            group=f"lokal_{area}",
         )
         for area in areas
     ]
