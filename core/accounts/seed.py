@@ -32,9 +32,10 @@ def ensure_member(session: Session, slug: str, user: User, role: str) -> Members
 
 
 def seed_demo_accounts(slugs: list[str], password: str) -> None:
-    """admin@demo.est (platform admin), and per tenant an admin, a coordinator (kommun's key function, seated
-    in the org model's top-level groups) and a reporter (the first reporter function). One Session per tenant.
-    ``password`` is the one exception to the password policy: the README's well-known demo password."""
+    """admin@demo.est (platform admin), and per tenant an admin, a coordinator (kommun's key function, seated in
+    every group of the org model, so that one demo account can walk each step of the weekly loop) and a reporter
+    (the first reporter function). One Session per tenant. ``password`` is the one exception to the password
+    policy: the README's well-known demo password."""
     with new_session() as session:
         upsert_user(session, "admin@demo.est", password, platform_admin=True, demo=True)
         session.commit()
@@ -59,7 +60,7 @@ def _place(session: Session, membership: Membership, role: Role) -> None:
             select(Organisation.id).where(Organisation.leg == "kommun").order_by(Organisation.id)
         )
         seated = set(session.scalars(select(GroupMember.group_id).where(GroupMember.membership_id == membership.id)))
-        for group_id in session.scalars(select(Group.id).where(Group.parent_id.is_(None), Group.active)):
+        for group_id in session.scalars(select(Group.id).where(Group.active)):
             if group_id not in seated:
                 session.add(GroupMember(group_id=group_id, membership_id=membership.id))
     session.flush()
