@@ -4,6 +4,7 @@ reporter's feedback on "Mina rapporter", and the tenancy wall."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from flask import Flask
@@ -53,6 +54,10 @@ def test_a_coordinator_reads_the_internal_picture_with_its_actions(app: Flask, a
     assert "Publicera:</strong> En cykels lägesbild publiceras" in page  # …and the page says why
     assert f"/t/alfa/cykler/{picture['cycle_id']}" in page
     assert f"/t/alfa/lagesbilder/{picture['id']}/karta.geojson" in page  # the interactive map's data
+    render = f"/api/v1/tenants/alfa/lagesbilder/{picture['id']}/render?format=pdf&amp;version="
+    assert f"{render}internal" in page and f"{render}public" in page  # both PDFs, from the page
+    pdf = client.get(html.unescape(f"{render}public"))
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
 
 
 def test_a_published_picture_names_its_refused_actions_and_versions(app: Flask, api: Api) -> None:
@@ -82,6 +87,7 @@ def test_a_reporter_sees_only_published_pictures_in_their_public_version(app: Fl
     for secret in (*SECRETS, "faltgrupp", "Kommunpolis", "karta.geojson", "bedomning", "/cykler/", "risk-"):
         assert secret not in page, secret
     assert "Centrum, fredagar 21–24" in page and "färre än 3" in page and "Orange" in page
+    assert "render?format=pdf&amp;version=public" in page and "version=internal" not in page  # the public PDF only
     mine = reporter.get("/t/alfa/mina-rapporter").get_data(as_text=True)
     assert "Återkoppling" in mine and f"/t/alfa/lagesbilder/{picture['id']}" in mine
     for secret in SECRETS:
