@@ -234,3 +234,28 @@ def test_every_page_holds_to_the_content_security_policy(app: Flask, api: Api) -
         assets = _assert_self_contained(reporter, page.text)
         form_scripts = {"/static/offline.js", "/static/item-search.js"}
         assert assets[0] == "/static/est.css" and set(assets[1:]) <= MAP_ASSETS | form_scripts, assets
+
+
+def test_earlier_reports_come_a_page_at_a_time_and_the_home_shows_the_latest_few(app: Flask, api: Api) -> None:
+    alfa, _beta = two_tenants(api)
+    token = api.token("rapportor@alfa.test")
+    for day in range(1, 26):  # 25 earlier reports (March 2024), one of this period
+        alfa.report(token, area="norr", at=f"2024-03-{day:02d}T12:00:00+01:00", place={"text": f"Plats {day}"})
+    alfa.report(token, area="norr", at=_now_iso(), place={"text": "Plats nu"})
+    alfa.report(api.token("polisen@alfa.test"), area="norr", at="2024-03-30T12:00:00+01:00", place={"text": "Polisens"})
+    reporter = PageClient(app, "rapportor@alfa.test")
+
+    def places(page: str) -> list[str]:
+        return re.findall(r"Plats (\d+|nu)", page)
+
+    first = reporter.get("/t/alfa/mina-rapporter").text
+    assert places(first) == ["nu", *(str(d) for d in range(25, 5, -1))]  # this period's, then 20 earlier
+    assert 'href="/t/alfa/mina-rapporter?sida=2"' in first and "Äldre rapporter" in first and "Nyare" not in first
+    second = reporter.get("/t/alfa/mina-rapporter?sida=2").text
+    assert places(second) == ["nu", "5", "4", "3", "2", "1"] and "Äldre rapporter" not in second
+    assert 'href="/t/alfa/mina-rapporter?sida=1"' in second
+    for odd in ("0", "-3", "x", "99999999999"):  # any other page number: a page, never an error
+        assert reporter.get(f"/t/alfa/mina-rapporter?sida={odd}").status_code == 200
+    home = reporter.get("/t/alfa/").text
+    assert places(home) == ["nu", "25", "24", "23", "22", "21"] and "Alla mina rapporter" in home
+    assert "Polisens" not in first + second + home  # another reporter's report

@@ -14,6 +14,7 @@ from typing import Any
 from flask import flash, g, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
+from core import speed
 from core.accounts.actor import current_actor
 from core.checklists import content as checklist_content
 from core.checklists import service as checklists
@@ -29,7 +30,11 @@ from core.web import notices, pictures, report_form
 from core.web.offline import offline_config
 from core.web.tenant import PageNotFound, blp
 
-MY_REPORTS_SHOWN = 200
+MY_REPORTS_SHOWN = 200  # this period's, at most
+# Earlier reports: a page of them on "Mina rapporter", the latest few on the home (a phone's page stays short).
+EARLIER_PAGE = 20
+EARLIER_ON_HOME = 5
+PAGE_MAX = 10_000
 
 
 def _context(now: datetime | None = None) -> service.ReportingContext:
@@ -139,15 +144,16 @@ def edit_report(report_id: int):
     return redirect(url_for("pages.my_reports"), 303)
 
 
-def my_reports_view() -> dict[str, Any]:
-    """The caller's reports, this period's and earlier ones, each with whether it may still be corrected."""
+def my_reports_view(earlier_size: int, earlier_page: int = 1) -> dict[str, Any]:
+    """The caller's reports: this period's, and a page of ``earlier_size`` earlier ones (newest first, and whether
+    more follow), each with whether it may still be corrected."""
     db = current_session()
     context = _context()
     current = periods.period_of(utcnow(), g.tenant.cadence).label
-    reports = db.scalars(
-        select(Report).where(Report.reported_by == g.user.id)
-        .order_by(Report.occurred_at.desc(), Report.id.desc()).limit(MY_REPORTS_SHOWN)
-    ).all()  # fmt: skip
+    mine = select(Report).where(Report.reported_by == g.user.id).order_by(Report.occurred_at.desc(), Report.id.desc())
+    this_period = db.scalars(mine.where(Report.period == current).limit(MY_REPORTS_SHOWN)).all()
+    earlier, more = speed.page_without_total(db, mine.where(Report.period != current), earlier_page, earlier_size)
+    reports = [*this_period, *earlier]
     open_periods: dict[str, bool] = {}
     for period in {r.period for r in reports}:
         try:
@@ -166,18 +172,30 @@ def my_reports_view() -> dict[str, Any]:
         for r in reports
     ]
     return {
-        "this_period": [r for r in rows if r["period"] == current],
-        "earlier": [r for r in rows if r["period"] != current],
+        "this_period": rows[: len(this_period)],
+        "earlier": rows[len(this_period) :],
+        "earlier_more": more,
+        "earlier_page": earlier_page,
     }
 
 
 @blp.route("/mina-rapporter")
 def my_reports():
-    return render_template("my_reports.html", feedback=pictures.feedback(g.user.id), **my_reports_view())
+    """The caller's reports and the latest published lägesbild of their area; earlier reports a page at a time
+    (``?sida=``)."""
+    try:
+        page = min(max(int(request.args.get("sida", "1")), 1), PAGE_MAX)
+    except ValueError:
+        page = 1
+    view = my_reports_view(EARLIER_PAGE, page)
+    return render_template("my_reports.html", feedback=pictures.feedback(g.user.id), paged=True, **view)
 
 
 def home():
     """A reporter's home: the way to report, and their reports."""
     return render_template(
-        "reporter_home.html", offline=offline_config(), **my_reports_view(), notifications=notices.unread()
+        "reporter_home.html",
+        offline=offline_config(),
+        notifications=notices.unread(),
+        **my_reports_view(EARLIER_ON_HOME),
     )
