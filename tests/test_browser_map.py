@@ -190,6 +190,28 @@ def test_min_position_sets_the_point_from_the_devices_location(api: Api, browser
     _assert_clean(page)
 
 
+def test_with_no_outline_to_tap_on_the_form_offers_the_position_only(api: Api, browser: Browser, server: str) -> None:
+    """A tenant whose areas have no polygons and no tile layer: a map of Sweden's outline alone would mean nothing,
+    so there is none; "Min position" still sets the point."""
+    alfa = Tenant(api, "alfa")  # areas without geometry
+    alfa.member("rapportor", "reporter", organisation="kommun", function="faltgrupp")
+    page = _watched(browser, server)
+    page.context.grant_permissions(["geolocation"], origin=server)
+    page.context.set_geolocation({"latitude": 59.27481, "longitude": 15.21455, "accuracy": 10})
+    log_in(page, "rapportor@alfa.test")
+    page.goto("/t/alfa/rapportera")
+    assert page.locator("#my-position").is_visible() and page.locator("#place-map").count() == 0
+    assert page.inner_text("#point-hint") == "Eller ange punkten: din position."
+    page.select_option("#area", str(alfa.areas["norr"]))
+    page.click("#my-position")
+    page.wait_for_function("document.querySelector('#lat').value !== ''")
+    assert page.inner_text("#point-status") == "Vald punkt: 59.27481, 15.21455"
+    _fill_the_rest(page)
+    _send(page)
+    assert _stored_place(api, alfa) == {"text": None, "lat": 59.27481, "lon": 15.21455}
+    _assert_clean(page)
+
+
 def test_without_a_position_the_reporter_is_told_what_else_to_do(api: Api, browser: Browser, server: str) -> None:
     _reporter(api)
     page = _watched(browser, server, "en")

@@ -98,7 +98,8 @@ def test_the_form_links_the_maps_files_and_carries_the_areas_outlines(app: Flask
     areas = [f["properties"] for f in outlines["features"] if f["properties"]["kind"] == "area"]
     assert areas == [{"kind": "area", "id": alfa.areas["centrum"], "name": "Centrum"}]  # Norr has no polygon
     assert [f["properties"]["kind"] for f in outlines["features"]].count("sweden") == 1
-    assert re.search(r'<div class="point-picker" data-est-map="point" hidden>', page)  # shown by the script only
+    assert re.search(r'<div class="point-picker" data-est-map="point" hidden\s', page)  # shown by the script only
+    assert 'id="place-map"' in page  # Centrum's outline to tap on
     assert 'name="lat"' in page and 'name="lon"' in page
 
 

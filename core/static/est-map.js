@@ -75,12 +75,19 @@
     var clear = form.querySelector("#point-clear");
     var locate = picker.querySelector("#my-position");
     var area = form.querySelector("#area");
+    if (!element && !navigator.geolocation) {
+      return;  // no map to tap on (no outlines, no tiles) and no position: the place as text
+    }
     picker.hidden = false;
-    var made = baseMap(element, { keyboard: false });
-    var map = made.map;
+    var made = element ? baseMap(element, { keyboard: false }) : null;
+    var map = made && made.map;
     var marker = null;
 
     function show(latitude, longitude) {
+      clear.hidden = false;
+      if (!map) {
+        return;
+      }
       if (marker) {
         marker.setLatLng([latitude, longitude]);
       } else {
@@ -88,18 +95,17 @@
           radius: 9, color: "#fff", weight: 3, fillColor: "#b00020", fillOpacity: 1, interactive: false
         }).addTo(map);
       }
-      clear.hidden = false;
     }
 
     function choose(latitude, longitude) {
       lat.value = latitude.toFixed(5);
       lon.value = longitude.toFixed(5);
-      status.textContent = format(element.dataset.chosen, { lat: lat.value, lon: lon.value });
+      status.textContent = format(picker.dataset.chosen, { lat: lat.value, lon: lon.value });
       show(latitude, longitude);
     }
 
     function fitArea() {
-      var layer = area && made.areas[area.value];
+      var layer = map && area && made.areas[area.value];
       if (layer) {
         map.fitBounds(layer.getBounds());
       }
@@ -108,10 +114,10 @@
     if (lat.value && lon.value && !isNaN(+lat.value) && !isNaN(+lon.value)) {
       // A point sent back with the form (being corrected, or refused): shown with its area's outline around it.
       show(+lat.value, +lon.value);
-      var layer = area && made.areas[area.value];
+      var layer = map && area && made.areas[area.value];
       if (layer) {
         map.fitBounds(layer.getBounds().extend([+lat.value, +lon.value]), { padding: [16, 16] });
-      } else {
+      } else if (map) {
         map.setView([+lat.value, +lon.value], POINT_ZOOM);
       }
     } else {
@@ -124,9 +130,11 @@
         }
       });
     }
-    map.on("click", function (event) {
-      choose(event.latlng.lat, event.latlng.lng);
-    });
+    if (map) {
+      map.on("click", function (event) {
+        choose(event.latlng.lat, event.latlng.lng);
+      });
+    }
     clear.addEventListener("click", function () {
       lat.value = "";
       lon.value = "";
@@ -134,7 +142,7 @@
         marker.remove();
         marker = null;
       }
-      status.textContent = element.dataset.removed;
+      status.textContent = picker.dataset.removed;
       clear.hidden = true;
       locate.focus();
     });
@@ -144,7 +152,9 @@
         status.textContent = locate.dataset.finding;
         navigator.geolocation.getCurrentPosition(function (position) {
           choose(position.coords.latitude, position.coords.longitude);
-          map.setView([position.coords.latitude, position.coords.longitude], POINT_ZOOM);
+          if (map) {
+            map.setView([position.coords.latitude, position.coords.longitude], POINT_ZOOM);
+          }
         }, function () {
           status.textContent = locate.dataset.failed;
         }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });

@@ -47,10 +47,13 @@ def outlines() -> dict[str, Any]:
 def map_setup() -> dict[str, Any]:
     """What the map macros hand to ``est-map.js``: the outlines and the tile layer (if any)."""
     settings = current_app.config["EST"]
+    drawn = outlines()
     return {
-        "outlines": outlines(),
+        "outlines": drawn,
         "tiles_url": settings.map_tiles_url,
         "tiles_attribution": settings.map_tiles_attribution,
+        # Something to tap on: a tile layer, or an area's outline (over Sweden's alone a tap means nothing).
+        "tappable": bool(settings.map_tiles_url) or len(drawn["features"]) > 1,
     }
 
 
