@@ -29,6 +29,7 @@ def test_a_reporter_reports_with_the_form_and_sees_it_in_mina_rapporter(app: Fla
     assert 'lang="sv"' in form and "Rapportera" in form and "Skadegörelse" in form
     response = reporter.post("/t/alfa/rapportera", report_form(alfa.areas["norr"], comment="Krossad ruta"))
     assert response.status_code == 303 and response.headers["Location"].endswith("/t/alfa/mina-rapporter")
+    assert api.get(f"{alfa.base}/reports", alfa.admin).get_json()["items"][0]["source"] == "web"  # from the form
     mine = reporter.get("/t/alfa/mina-rapporter").get_data(as_text=True)
     assert "Rapporten är sparad." in mine and "Norr" in mine and "Den här perioden" in mine
     stored = api.get("/api/v1/tenants/alfa/reports", alfa.admin).get_json()["items"]

@@ -119,7 +119,7 @@ def test_export_columns_are_named_in_the_callers_language(app: Flask, api: Api, 
     header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert header[:3] == ["Rapportnummer", "Period", "Vecka"]
     assert first["Område"] == "Norr" and first["Organisation"] == "Lokalpolisområdet"
-    assert first["Rapporterande funktion"] == "Områdespolis" and first["Sen"] == "Nej"
+    assert first["Rapporterande funktion"] == "Områdespolis" and first["Sen"] == "Nej" and first["Källa"] == "API"
     english = api.get(f"{alfa.base}/reports/export?format=csv", alfa.admin, headers={"Accept-Language": "en"})
     assert _csv(english.get_data())[0][:3] == ["Report number", "Period", "Week"]
 

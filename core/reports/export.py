@@ -27,7 +27,7 @@ from core.domain import THEME_LABELS_SV
 from core.errors import DomainError
 from core.i18n import N_, _, current_locale
 from core.reports.models import Report
-from core.reports.service import ReportingContext
+from core.reports.service import SOURCES, ReportingContext
 from core.spreadsheets import csv_bytes, xlsx_bytes
 
 FORMATS = {
@@ -106,5 +106,6 @@ def _table(context: ReportingContext, rows: Sequence[Any], *, text_times: bool) 
             row.severity, scale[row.severity - 1] if 0 < row.severity <= len(scale) else "", row.place_text or "",
             number(row.lat), number(row.lon), name(context.organisation_ids, row.organisation_id),
             name(context.function_ids, row.reporter_function_id), row.comment, row.early_action,
-            yes if row.late else no, yes if row.after_compilation else no, row.source, moment(row.created_at),
+            yes if row.late else no, yes if row.after_compilation else no, _(SOURCES.get(row.source, row.source)),
+            moment(row.created_at),
         ]  # fmt: skip

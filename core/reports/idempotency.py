@@ -52,12 +52,17 @@ def fingerprint(body: Any) -> str:
 
 
 def create_once(
-    context: service.ReportingContext, data: dict[str, Any], key: str | None, digest: str, field: str = HEADER
+    context: service.ReportingContext,
+    data: dict[str, Any],
+    key: str | None,
+    digest: str,
+    field: str = HEADER,
+    source: str = "api",
 ) -> tuple[Report, bool]:
     """Store the report ``data`` describes unless ``key`` already made one; returns the report and whether it is
     the earlier one (a replay). Commits nothing: the caller commits the report and its key together."""
     if key is None:
-        return service.create(context, data), False
+        return service.create(context, data, source), False
     earlier = _earlier(context, key, digest, field)
     if earlier is not None:
         return earlier, True
@@ -68,7 +73,7 @@ def create_once(
         .limit(SWEEP)
     )
     context.session.execute(delete(IdempotencyKey).where(IdempotencyKey.id.in_(expired.scalar_subquery())))
-    report = service.create(context, data)
+    report = service.create(context, data, source)
     try:
         insert_row(context.session, IdempotencyKey.__table__, {
             "user_id": context.actor.user_id, "key": key, "fingerprint": digest, "report_id": report.id,

@@ -23,7 +23,7 @@ from core.cycles.models import OPEN_FOR_EDITS, Cycle
 from core.db import filled, utcnow
 from core.domain import ReportInfo
 from core.errors import Conflict, DomainError
-from core.i18n import _
+from core.i18n import N_, _
 from core.lagesbild import late
 from core.lagesbild.models import Lagesbild
 from core.registry.announcements import announce
@@ -236,14 +236,19 @@ ReportColumns = (
 )
 
 
-def create(context: ReportingContext, data: dict[str, Any]) -> Report:
-    """Store one report (one INSERT); returns it as a transient object to render, not kept in the Session."""
+def create(context: ReportingContext, data: dict[str, Any], source: str = "api") -> Report:
+    """Store one report (one INSERT); returns it as a transient object to render, not kept in the Session.
+    ``source``: how it came (:data:`SOURCES`)."""
     now = utcnow()
-    values = {**context.values(data), "reported_by": context.actor.user_id, "source": "api", "import_key": None,
+    values = {**context.values(data), "reported_by": context.actor.user_id, "source": source, "import_key": None,
               "created_at": now, "updated_at": now, "revision": 1}  # fmt: skip
     values["id"] = insert_row(context.session, Report.__table__, values)
     announce(context.session, context.tenant, "est_report_submitted", lambda: {"report": _info(context, values)})
     return filled(Report, values)
+
+
+# How a report came to est (``reports.source``), as an export names it.
+SOURCES: dict[str, str] = {"api": N_("API"), "web": N_("Web form"), "import": N_("Import"), "demo": N_("Demo data")}
 
 
 def _info(context: ReportingContext, values: dict[str, Any]) -> ReportInfo:

@@ -96,7 +96,7 @@ def report():
         key = idempotency.checked_key(form.get(report_form.KEY_FIELD) or None, "_form")
         body = report_form.report_body(form, _zone(), report_form.written_at(form, now))
         stored, _replayed = idempotency.create_once(
-            _context(now), body, key, idempotency.fingerprint(report_form.sent_fields(form)), "_form"
+            _context(now), body, key, idempotency.fingerprint(report_form.sent_fields(form)), "_form", source="web"
         )
     except report_form.FormErrors as error:
         return _refused(error.errors)
