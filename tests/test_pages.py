@@ -32,6 +32,7 @@ def test_a_reporter_reports_with_the_form_and_sees_it_in_mina_rapporter(app: Fla
     assert api.get(f"{alfa.base}/reports", alfa.admin).get_json()["items"][0]["source"] == "web"  # from the form
     mine = reporter.get("/t/alfa/mina-rapporter").get_data(as_text=True)
     assert "Rapporten är sparad." in mine and "Norr" in mine and "Den här perioden" in mine
+    assert 'href="/t/alfa/rapporter"' not in reporter.get("/t/alfa/").text  # the report list is the coordinators'
     stored = api.get("/api/v1/tenants/alfa/reports", alfa.admin).get_json()["items"]
     assert [(r["item"], r["reporter_function"], r["comment"]) for r in stored] == [
         ("skadegorelse", "faltgrupp", "Krossad ruta")

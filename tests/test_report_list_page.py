@@ -115,6 +115,7 @@ def test_the_filters_narrow_as_they_should(api: Api, alfa: Tenant) -> None:
 
 def test_export_columns_are_named_in_the_callers_language(app: Flask, api: Api, alfa: Tenant) -> None:
     coordinator = PageClient(app, "samordnare@alfa.test")
+    assert 'href="/t/alfa/rapporter">Alla rapporter</a>' in coordinator.get("/t/alfa/").text  # in the menu
     rows = _csv(coordinator.get("/t/alfa/rapporter/export?format=csv&organisation=polis").get_data())
     header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert header[:3] == ["Rapportnummer", "Period", "Vecka"]

@@ -63,7 +63,9 @@ def refused(error: HTTPException):
 
 @blp.context_processor
 def _tenant_in_templates() -> dict:
-    """The tenant's name and the caller's role, on the pages of its members only (never on the 404 page)."""
+    """The tenant's name, the caller's role and whether they work for others (coordinators: the menu links the
+    report list), on the pages of its members only (never on the 404 page)."""
     if not g.get("member_page"):
         return {}
-    return {"tenant": g.tenant, "role_name": _(current_actor().role.value)}
+    actor = current_actor()
+    return {"tenant": g.tenant, "role_name": _(actor.role.value), "coordinating": actor.may_act_for_others}
