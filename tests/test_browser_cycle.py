@@ -172,7 +172,7 @@ def test_model_c_vaxjo_meets_with_a_risk_value_and_forwards(
     button(page, "Börja sammanställa")
     compile_step(page, "motet")
     page.goto("/t/vaxjo/")
-    click(page, "text=För mötesprotokoll")
+    click(page, "text=Fyll i mötesprotokollet")
     page.check("#attendee-faltarbetare")
     page.fill("#guest-organisation-1", "Skolan i området")
     page.fill("#guest-function-1", "Rektor")

@@ -241,7 +241,7 @@ def test_model_c_records_the_meeting_with_its_risk_value_and_forwards_a_form(app
     move(client, "gamma", cycle_id, "compiling")
     assert "Sammanställ</a>" in client.get("/t/gamma/").get_data(as_text=True).replace(": <span", "</a>")
     assert compile_step(client, "gamma", cycle_id, "motet").status_code == 303
-    assert "För mötesprotokoll" in client.get("/t/gamma/").get_data(as_text=True)
+    assert "Fyll i mötesprotokollet" in client.get("/t/gamma/").get_data(as_text=True)
     page = client.get(f"/t/gamma/cykler/{cycle_id}").get_data(as_text=True)
     picture = int(ASSESS_LINK.findall(page)[-1])
     assert assess(client, "gamma", picture, {gamma.areas["centrum"]: "2"}).status_code == 303
