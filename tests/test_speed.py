@@ -67,3 +67,18 @@ def test_a_fact_kept_for_the_transaction_is_read_afresh_once_the_session_writes(
             assert once_per_session(db, ("fact",), compute) == 5  # and a write statement (no flush)
         finally:
             db.close()
+
+
+def test_static_files_are_gzipped_for_clients_that_accept_it_and_unchanged_for_others(app: Flask) -> None:
+    import gzip
+
+    client = app.test_client()
+    for path in ("/static/est.css", "/static/vendor/leaflet/1.9.3/leaflet.js"):
+        plain = client.get(path)
+        assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+        packed = client.get(path, headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+        assert gzip.decompress(packed.data) == plain.data and len(packed.data) < len(plain.data) / 2
+        assert packed.headers["ETag"] != plain.headers["ETag"]  # the two variants are cached apart
+        ranged = client.get(path, headers={"Accept-Encoding": "gzip", "Range": "bytes=0-9"})
+        assert ranged.status_code == 206 and "Content-Encoding" not in ranged.headers and len(ranged.data) == 10
