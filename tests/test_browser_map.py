@@ -182,7 +182,7 @@ def test_min_position_sets_the_point_from_the_devices_location(api: Api, browser
     page.select_option("#area", str(alfa.areas["centrum"]))
     tab_to(page, "#my-position")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#lat').value !== ''")
+    page.wait_for_function("() => document.querySelector('#lat').value !== ''")
     assert page.inner_text("#point-status") == "Vald punkt: 59.27481, 15.21455"
     _fill_the_rest(page)
     _send(page)
@@ -204,7 +204,7 @@ def test_with_no_outline_to_tap_on_the_form_offers_the_position_only(api: Api, b
     assert page.inner_text("#point-hint") == "Eller ange punkten: din position."
     page.select_option("#area", str(alfa.areas["norr"]))
     page.click("#my-position")
-    page.wait_for_function("document.querySelector('#lat').value !== ''")
+    page.wait_for_function("() => document.querySelector('#lat').value !== ''")
     assert page.inner_text("#point-status") == "Vald punkt: 59.27481, 15.21455"
     _fill_the_rest(page)
     _send(page)
@@ -218,7 +218,7 @@ def test_without_a_position_the_reporter_is_told_what_else_to_do(api: Api, brows
     log_in(page, "rapportor@alfa.test")
     page.goto("/t/alfa/rapportera")
     page.click("#my-position")  # no permission granted: the browser refuses
-    page.wait_for_function("document.querySelector('#point-status').textContent.includes('could not')")
+    page.wait_for_function("() => document.querySelector('#point-status').textContent.includes('could not')")
     assert "Tap the map or write the place instead." in page.inner_text("#point-status")
     assert page.input_value("#lat") == ""
 
@@ -283,7 +283,7 @@ def test_a_pictures_map_draws_its_points_and_hot_spots(api: Api, browser: Browse
         region = page.get_by_role("region", name="Karta över veckans rapporter")
         assert region.is_visible()
         # Sweden and Centrum, three report points and one hot spot (its ring dashed: not told by colour alone)
-        page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length >= 6")
+        page.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane path').length >= 6")
         assert page.locator(".leaflet-overlay-pane path[stroke-dasharray]").count() == 1
         note = {"sv": "Samma uppgifter finns som text bredvid kartan.", "en": "The same data is listed in text beside"}
         assert note[language] in page.inner_text("figcaption")
