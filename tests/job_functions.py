@@ -44,3 +44,15 @@ def compile_step_recorded(context: JobContext, record_to: str, **arguments) -> d
         plugins.register(lifecycle_recorder)
     lifecycle_recorder.record_to = record_to
     return compile_cycle_step(context, **arguments)
+
+
+def vanish(context: JobContext) -> None:
+    """Deletes its own job's row (as deleting the tenant would) and then fails."""
+    from sqlalchemy import delete
+
+    from core.jobs.models import Job
+
+    db = current_session()
+    db.execute(delete(Job).where(Job.id == context.job_id))
+    db.commit()
+    raise ValueError("avsiktligt fel")

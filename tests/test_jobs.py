@@ -58,3 +58,19 @@ def test_a_failing_job_is_reported_not_lost(app, api: Api, real_services: bool) 
     job = api.wait_for_job(job_id, admin)
     assert job["status"] == "failed" and job["error"] == "ValueError"  # the log has its type and stack, no message
     assert job["attempts"] >= 1
+
+
+def test_a_job_whose_row_is_gone_when_it_fails_ends_quietly(app, api: Api) -> None:
+    """Its tenant deleted while it ran, say: there is nothing left to record and nothing to run again."""
+    from core.jobs.models import Job
+    from core.jobs.runner import _function_path
+    from core.tenancy import tenant_context
+
+    api.onboard("alfa")
+    alfa = _tenant_id(app, "alfa")
+    with app.app_context(), tenant_context(alfa), app.extensions["est.sessionmaker"]() as session:
+        vanish = _function_path(job_functions.vanish)
+        session.add(Job(id="a-vanishing-job", tenant_id=alfa, function=vanish, arguments={}))
+        session.commit()
+    with app.app_context():
+        assert run_job("a-vanishing-job") is None

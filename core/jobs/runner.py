@@ -209,6 +209,9 @@ def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
         db.rollback()
         log.error("job %s failed\n%s", job_id, redacted_trace(error))
         job = db.get(Job, job_id)
+        if job is None:  # deleted meanwhile (with its tenant): nothing to record, nothing to run again
+            log.warning("job %s failed and its row is gone", job_id)
+            return None
         retried = in_worker and job.attempts <= RETRIES and not isinstance(error, DomainError)
         job.status, job.error = ("queued" if retried else "failed"), _describe(error)
         if retried:
