@@ -29,6 +29,9 @@ class Settings:
     app_role: str = ""
     redis_url: str = ""
     queue_name: str = "est"
+    # Seconds an rq job that raised an unexpected error waits before each further attempt (as many attempts more as
+    # delays); est's own errors (bad input) are never retried.
+    job_retry_delays: str = "5 30"
     secret_key: str = ""
     tenants_dir: str = str(REPO_ROOT / "tenants")
     token_ttl_days: int = 90
@@ -84,6 +87,7 @@ class Settings:
         if self.smtp_tls not in SMTP_TLS_MODES:
             raise ValueError(f"EST_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, not {self.smtp_tls!r}")
         _check_map_tiles(self.map_tiles_url, self.map_tiles_attribution)
+        self.retry_delays  # noqa: B018  # a malformed EST_JOB_RETRY_DELAYS fails at start-up
         secure_cookies = not database_url.startswith("sqlite") if self.secure_cookies is None else self.secure_cookies
         return Settings(
             **{
@@ -98,6 +102,14 @@ class Settings:
     @property
     def embedded(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def retry_delays(self) -> tuple[int, ...]:
+        """``job_retry_delays`` as seconds, e.g. ``(5, 30)``."""
+        words = self.job_retry_delays.replace(",", " ").split()
+        if not all(word.isdigit() for word in words):
+            raise ValueError(f"EST_JOB_RETRY_DELAYS must be whole seconds, e.g. '5 30', not {self.job_retry_delays!r}")
+        return tuple(int(word) for word in words)
 
     @property
     def map_tiles_origin(self) -> str | None:

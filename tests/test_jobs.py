@@ -74,3 +74,17 @@ def test_a_job_whose_row_is_gone_when_it_fails_ends_quietly(app, api: Api) -> No
         session.commit()
     with app.app_context():
         assert run_job("a-vanishing-job") is None
+
+
+def test_retry_delays_are_whole_seconds(tmp_path, monkeypatch) -> None:
+    import pytest
+
+    from config.settings import Settings
+
+    monkeypatch.setenv("EST_JOB_RETRY_DELAYS", "1, 2 3")
+    assert Settings.from_env({"instance_path": str(tmp_path)}).retry_delays == (1, 2, 3)
+    monkeypatch.setenv("EST_JOB_RETRY_DELAYS", "")
+    assert Settings.from_env({"instance_path": str(tmp_path)}).retry_delays == ()  # never retried
+    monkeypatch.setenv("EST_JOB_RETRY_DELAYS", "5s")
+    with pytest.raises(ValueError, match="EST_JOB_RETRY_DELAYS must be whole seconds"):
+        Settings.from_env({"instance_path": str(tmp_path)})

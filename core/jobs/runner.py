@@ -30,7 +30,6 @@ from core.tenants.models import Tenant
 log = logging.getLogger(__name__)
 
 JOB_TIMEOUT_SECONDS = 3600
-RETRIES = 2  # rq runs a job that raised an unexpected error up to this many times more
 _job_thread_lock = threading.Lock()
 # Set by `est worker`: the app a worker process runs its jobs in.
 worker_app: Flask | None = None
@@ -103,14 +102,10 @@ def enqueue(
         from redis import Redis
         from rq import Queue, Retry
 
+        delays = list(settings.retry_delays)
+        retry = Retry(max=len(delays), interval=delays) if delays else None
         queue = Queue(settings.queue_name, connection=Redis.from_url(settings.redis_url))
-        queue.enqueue(
-            run_job,
-            job_id,
-            job_id=job_id,
-            job_timeout=JOB_TIMEOUT_SECONDS,
-            retry=Retry(max=RETRIES, interval=[5, 30]),
-        )
+        queue.enqueue(run_job, job_id, job_id=job_id, job_timeout=JOB_TIMEOUT_SECONDS, retry=retry)
     elif in_process_later:
         _job_thread(app).put(job_id)
     else:
@@ -212,7 +207,8 @@ def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
         if job is None:  # deleted meanwhile (with its tenant): nothing to record, nothing to run again
             log.warning("job %s failed and its row is gone", job_id)
             return None
-        retried = in_worker and job.attempts <= RETRIES and not isinstance(error, DomainError)
+        retries = len(app.config["EST"].retry_delays)
+        retried = in_worker and job.attempts <= retries and not isinstance(error, DomainError)
         job.status, job.error = ("queued" if retried else "failed"), _describe(error)
         if retried:
             job.owner = None  # waiting for rq again, in no process
