@@ -281,8 +281,9 @@ class Guard:
     """A guard's answer about one transition.
 
     ``groups``: who may make it — members of these groups (by key), plus tenant admins; empty: anyone the
-    endpoint admits. ``missing``: what the transition still waits for, field → a Swedish message such as
-    ``{"meeting": "mötesprotokoll saknas"}``; empty: nothing. Every guard must be satisfied.
+    endpoint admits. ``missing``: what the transition still waits for, field → a message for the reader, such as
+    ``{"meeting": _l("meeting record missing")}`` (``_l`` of ``core.plugin_api``: written in the reader's language
+    when the catalogue has it; a plain string is shown as it is); empty: nothing. Every guard must be satisfied.
     """
 
     groups: tuple[str, ...] = ()

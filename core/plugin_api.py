@@ -23,6 +23,9 @@ states, for as long as the major version stays the same:
 
 1.3 adds the argument ``area_names`` to ``est_compilation_plan`` (the areas' names, for the steps' titles).
 
+1.4 adds ``_l``: a text with an English message id, written in the reader's language when it is read (a
+``Guard``'s ``missing`` messages). Plugins in this repository get their texts translated in est's catalogue.
+
 Deprecated, working with a ``DeprecationWarning`` for one release: the hook ``est_transition_rule`` with
 ``TransitionRule`` (its ``groups`` and ``needs_risk_value``), and ``CompilationStep.meeting``. Answer
 ``est_transition_guards`` with a ``Guard`` instead: ``groups`` for who may move the subject, ``missing`` for
@@ -58,11 +61,12 @@ from core.domain import (
     TransitionRule,
 )
 from core.errors import DomainError, NotFound, PersonalDataError
+from core.i18n import _l
 from core.jobs import enqueue
 from core.tenancy import current_session as session
 from core.workflow.records import meeting_of
 
-API_VERSION = "1.3"
+API_VERSION = "1.4"
 
 hookimpl = pluggy.HookimplMarker("est")
 
@@ -94,6 +98,7 @@ __all__ = [
     "TenantShape",
     "Theme",
     "TransitionRule",
+    "_l",
     "enqueue",
     "hookimpl",
     "meeting_of",

@@ -142,6 +142,11 @@ def test_model_c_produces_the_picture_at_the_meeting_and_keeps_a_risk_series(api
         refused = t.move(cycle["id"], "assessed", group)
         assert refused.status_code == 409  # model C's guards: everything missing is named
         assert refused.get_json()["errors"] == {"meeting": ["mötesprotokoll saknas"], "risk": ["riskvärde saknas"]}
+        etag = api.get(f"{t.base}/cycles/{cycle['id']}", group).headers["ETag"]
+        english = api.post(f"{t.base}/cycles/{cycle['id']}/transitions", group, json={"to": "assessed"},
+                           headers={"If-Match": etag, "Accept-Language": "en"}).get_json()  # fmt: skip
+        assert english["message"] == "Missing: meeting record missing; risk value missing."  # the plugin's texts too
+        assert english["errors"] == {"meeting": ["meeting record missing"], "risk": ["risk value missing"]}
         meeting = {"held_at": f"2024-03-{19 + 7 * week}T09:00:00+01:00", "form": "phone",
                    "attendees": [{"organisation": "polis", "function": "Kommunpolis"},
                                  {"organisation": "kommun", "function": "Fältgrupp"}],

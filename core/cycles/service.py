@@ -21,7 +21,7 @@ from core.cycles import periods
 from core.cycles.models import Cycle, CycleState, Meeting
 from core.domain import CompilationStep, CycleInfo, Guard
 from core.errors import Conflict, DomainError, NotFound
-from core.i18n import N_, _
+from core.i18n import N_, _, _l
 from core.lagesbild.models import AreaAssessment, Lagesbild
 from core.notifications.service import notify
 from core.organisation.models import Area, Organisation, ReporterFunction
@@ -34,8 +34,8 @@ from core.tenants.models import Tenant
 from core.workflow import move as workflow
 
 S = CycleState
-MEETING_MISSING = "mötesprotokoll saknas"
-RISK_MISSING = "riskvärde saknas"
+MEETING_MISSING = _l("meeting record missing")
+RISK_MISSING = _l("risk value missing")
 COMPILED = frozenset({"compiled", "assessed", "published"})
 REMINDER_WINDOW = timedelta(hours=24)
 

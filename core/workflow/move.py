@@ -62,7 +62,7 @@ def refuse_missing(answers: Sequence[Guard]) -> None:
     missing: dict[str, str] = {}
     for guard in answers:
         for field, message in guard.missing.items():
-            missing.setdefault(field, message)
+            missing.setdefault(field, str(message))  # a lazy text, in the reader's language
     if missing:
         message = _("Missing: {items}.", items="; ".join(missing.values()))
         raise Conflict(message, {f: [m] for f, m in missing.items()}, code="workflow.guard_missing")

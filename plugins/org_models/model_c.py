@@ -18,6 +18,7 @@ from core.plugin_api import (
     Subject,
     TenantInfo,
     TenantShape,
+    _l,
     hookimpl,
     meeting_of,
 )
@@ -70,9 +71,9 @@ def est_transition_guards(tenant: TenantInfo, subject: Subject, to_state: str) -
     meeting = meeting_of(subject.cycle_id)
     missing = {}
     if meeting is None:
-        missing["meeting"] = "mötesprotokoll saknas"
+        missing["meeting"] = _l("meeting record missing")
     if meeting is None or meeting.risk_value is None:
-        missing["risk"] = "riskvärde saknas"
+        missing["risk"] = _l("risk value missing")
     return Guard(groups=(GROUP,), missing=missing)
 
 
