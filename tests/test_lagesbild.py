@@ -6,6 +6,7 @@ from __future__ import annotations
 from core.notifications.models import Notification, OutboxMessage
 from tests.cycle_helpers import Tenant
 from tests.helpers import Api, count_all
+from tests.page_helpers import PageClient
 
 
 def _joint(t: Tenant, at: str) -> dict:
@@ -47,6 +48,32 @@ def test_direction_across_a_year_with_week_53(api: Api) -> None:
     assert (week_one["direction"]["last_year"]["label"], week_one["direction"]["last_year"]["total"]) == ("2020-W01", 2)
 
 
+def test_a_period_before_the_tenants_first_report_is_no_comparison(api: Api) -> None:
+    """A tenant that began reporting in est this spring has no figures for last year: "more than last year" on
+    every figure would say something nobody knows. A period that ended before the first report is not compared; an
+    empty period after it is compared (0 is then a fact)."""
+    t = Tenant(api, org_model="C", org_model_options={})
+    reporter = t.member("falt", "reporter", function="faltgrupp", organisation="kommun")
+    t.report(reporter, area="centrum", at="2024-03-05T20:00:00+01:00")  # 2024-W10, the first report
+    t.report(reporter, area="centrum", at="2024-03-19T20:00:00+01:00")  # 2024-W12; none in W11
+    beta = Tenant(api, "beta", org_model="C", org_model_options={})  # reported long before: not alfa's history
+    beta.report(beta.member("falt", "reporter", function="faltgrupp", organisation="kommun"), area="centrum",
+                at="2023-03-21T20:00:00+01:00")  # fmt: skip
+    picture = _joint(t, "2024-03-20T12:00:00+01:00")  # 2024-W12
+    direction = picture["statistics"]["direction"]
+    assert (direction["previous"]["label"], direction["previous"]["total"]) == ("2024-W11", 0)
+    assert (direction["before_previous"]["label"], direction["before_previous"]["total"]) == ("2024-W10", 1)
+    assert direction["last_year"] is None
+    for language, note in (
+        ("sv", "Ingen jämförelse med samma period förra året: est har inga rapporter från då."),
+        ("en", "No comparison with the same period last year: est has no reports from then."),
+    ):
+        client = PageClient(api.app, f"admin@{t.slug}.test")
+        client.client.set_cookie("est_lang", language)
+        page = client.get(f"/t/{t.slug}/lagesbilder/{picture['id']}").get_data(as_text=True)
+        assert note in page and "2023-W12" not in page
+
+
 def test_hours_and_weeks_follow_stockholm_time_across_dst(api: Api) -> None:
     t = Tenant(api, org_model="C", org_model_options={})
     reporter = t.member("falt", "reporter", function="faltgrupp", organisation="kommun")
@@ -70,6 +97,7 @@ def test_quarterly_pictures_summarise_themes_rank_areas_and_keep_published_versi
                                       ("norr", "skadegorelse"), ("norr", "skadegorelse")]):  # fmt: skip
         t.report(reporter, area=area, at=f"2024-0{1 + n}-10T20:00:00+01:00", item=item)
     t.report(reporter, area="norr", at="2023-12-10T20:00:00+01:00")  # the previous quarter
+    t.report(reporter, area="norr", at="2023-02-10T20:00:00+01:00")  # the same quarter last year
     job = api.post(f"{t.base}/lagesbilder", t.admin, json={"kind": "quarterly", "label": "2024-Q1"})
     assert job.status_code == 202
     picture = t.picture(api.wait_for_job(job.get_json()["id"], t.admin)["result"]["lagesbild"])
@@ -78,7 +106,8 @@ def test_quarterly_pictures_summarise_themes_rank_areas_and_keep_published_versi
     assert statistics["by_area_theme"] == {"centrum": {"samlingsplatser": 1, "skadegorelse": 1},
                                            "norr": {"skadegorelse": 1}}  # fmt: skip
     assert statistics["direction"]["previous"]["label"] == "2023-Q4"
-    assert statistics["direction"]["last_year"]["label"] == "2023-Q1"
+    assert (statistics["direction"]["last_year"]["label"], statistics["direction"]["last_year"]["total"]) == (
+        "2023-Q1", 1)  # fmt: skip
     assert t.assess(picture["id"], {"centrum": 5}).status_code == 422  # priorities are 1–4
     assessed = t.assess(picture["id"], {"centrum": 2, "norr": 4}).get_json()
     assert [r["area"] for r in assessed["ranking"]] == [t.areas["norr"], t.areas["centrum"]]

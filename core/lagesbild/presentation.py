@@ -23,6 +23,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.lists import format_list
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
@@ -141,6 +142,7 @@ class Presentation:
     published_at: datetime | None
     published_text: str
     totals: tuple[Figure, ...]  # total, problems, positive
+    uncompared: str  # e.g. "Ingen jämförelse med samma period förra året: est har inga rapporter från då."
     themes: tuple[Figure, ...]
     charts: tuple[Chart, ...]  # by hour, by weekday, by theme, the 12-period trend per theme
     hot_spots: tuple[HotSpot, ...]
@@ -380,6 +382,15 @@ def _strips(session: Session, tenant: Tenant, picture: Lagesbild, areas: Sequenc
     return result, labels
 
 
+def _uncompared(comparisons: Mapping[str, Any]) -> str:
+    """Which earlier periods the picture is not compared with, because est has no reports from then."""
+    missing = [_(COMPARISONS[key]) for key in COMPARISON_KEYS if comparisons.get(key) is None]
+    if not missing:
+        return ""
+    return _("No comparison with {periods}: est has no reports from then.",
+             periods=format_list(missing, locale=current_locale()))  # fmt: skip
+
+
 def _local_day(moment: date) -> str:
     return format_date(moment, "long", locale=current_locale())
 
@@ -467,6 +478,7 @@ def present(session: Session, tenant: Tenant, picture: Lagesbild, *, audience: A
         published_at=picture.published_at,
         published_text=format_moment(picture.published_at, zone) if picture.published_at else "",
         totals=totals,
+        uncompared=_uncompared(source.comparisons),
         themes=themes,
         charts=charts,
         hot_spots=hot_spots,

@@ -134,9 +134,11 @@ def _reading(scope_kind: str, with_rows: bool) -> CompoundSelect:
 
 def _read(
     session: Session, scope: Scope, spans: dict[str, Span], zone: ZoneInfo
-) -> tuple[list[ReportRow], dict[str, Comparison]]:
+) -> tuple[list[ReportRow], dict[str, Comparison | None]]:
     """The reports of ``spans["current"]`` (if given) and the counts of the comparison periods (``spans`` has all of
-    ``COMPARISON_KEYS``, as :func:`comparison_spans` gives them), in one statement."""
+    ``COMPARISON_KEYS``, as :func:`comparison_spans` gives them), in one statement. A comparison period that ended
+    before the tenant's first report is ``None``: est knows nothing of it (its 0 would read "more than last year"
+    on every figure of a tenant's first year)."""
     missing = set(COMPARISON_KEYS) - set(spans)
     if missing:
         raise ValueError(f"comparison periods missing: {sorted(missing)}")
@@ -154,14 +156,17 @@ def _read(
             by_theme[row[3]] += count
             by_item[row[2]] += count
             by_area[row[5]] += count
+    first = session.scalar(select(func.min(Report.occurred_at)))  # the tenant's (its wall applies)
     comparisons = {
         name: Comparison(spans[name].label, sum(t.values()), dict(t), dict(i), dict(a))
+        if first is not None and parameters[f"{name}_end"] > first
+        else None
         for name, (t, i, a) in counts.items()
     }
     return rows, comparisons
 
 
-def comparisons(session: Session, scope: Scope, spans: dict[str, Span], zone: ZoneInfo) -> dict[str, Comparison]:
+def comparisons(session: Session, scope: Scope, spans: dict[str, Span], zone: ZoneInfo) -> dict[str, Comparison | None]:
     """The counts of the comparison periods (previous, the one before, last year), for a roll-up."""
     return _read(session, scope, spans, zone)[1]
 
