@@ -15,6 +15,7 @@ the statistics later reaches no rendering until someone adds it there on purpose
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -187,14 +188,31 @@ class _Source:
     areas: tuple[tuple[int, int, str], ...]  # (area id, level, conditions)
 
 
+WINDOW_HOURS = 4  # the longest window still worth saying as "when"
+WEEK_HOURS = 7 * 24
+
+
 def _when(times: Sequence[datetime], zone: ZoneInfo) -> str:
-    """The most common weekday of ``times`` and the hours it covers that day: "fredagar 21–24"."""
+    """When the reports of a place happen, as a weekday and hours: "fredagar 21–24", "fredagar 22–02" (past midnight
+    it is still Friday night). The shortest window of whole hours, at most :data:`WINDOW_HOURS`, that holds every
+    report, else two thirds of them; else "vid olika tider"."""
     if not times:
         return ""
-    local = [moment.astimezone(zone) for moment in times]
-    weekday = Counter(moment.weekday() for moment in local).most_common(1)[0][0]
-    hours = [moment.hour for moment in local if moment.weekday() == weekday]
-    return _("{weekdays} {start}–{end}", weekdays=_(WEEKDAYS_PLURAL[weekday]), start=min(hours), end=max(hours) + 1)
+    slots = Counter(moment.astimezone(zone).weekday() * 24 + moment.astimezone(zone).hour for moment in times)
+    for wanted in (len(times), math.ceil(len(times) * 2 / 3)):
+        for length in range(1, WINDOW_HOURS + 1):
+            held = {start: sum(slots[(start + k) % WEEK_HOURS] for k in range(length)) for start in slots}
+            start = max(held, key=lambda s: (held[s], -s))
+            if held[start] >= wanted:
+                return _weekday_hours(start // 24, start % 24, length)
+    return _("at different times")
+
+
+def _weekday_hours(weekday: int, hour: int, length: int) -> str:
+    """ "fredagar 21–24", "fredagar 23–01": hours as a Swedish clock shows them."""
+    end = hour + length
+    return _("{weekdays} {start}–{end}", weekdays=_(WEEKDAYS_PLURAL[weekday]), start=f"{hour:02d}",
+             end=f"{end if end == 24 else end % 24:02d}")  # fmt: skip
 
 
 def _places(
@@ -450,13 +468,7 @@ def present(session: Session, tenant: Tenant, picture: Lagesbild, *, audience: A
         for where, count, when in source.hot_spots
     )
     hot_times = tuple(
-        _(
-            "{weekdays} {start}–{end}: {count}",
-            weekdays=_(WEEKDAYS_PLURAL[weekday]),
-            start=hour,
-            end=hour + 1,
-            count=counts.text(count),
-        )
+        _("{when}: {count}", when=_weekday_hours(weekday, hour, 1), count=counts.text(count))
         for weekday, hour, count in source.hot_times
     )
     map_areas = tuple(
