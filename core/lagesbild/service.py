@@ -21,6 +21,7 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
+    cast,
     delete,
     func,
     literal,
@@ -75,6 +76,7 @@ PRIORITY_SCALE = (1, 4)  # quarterly/tertial/annual: 4 = the most serious, ranke
 # --- reading reports -------------------------------------------------------------------------------------------
 
 CURRENT = "current"
+FIRST = "first"  # the row that carries the moment of the tenant's first report
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,9 @@ def _in_window(name: str) -> ColumnElement[bool]:
 def _reading(scope_kind: str, with_rows: bool) -> CompoundSelect:
     """The one statement a compile reads with (one round trip, one index range scan per period, built once and
     prepared by the driver on reuse): every report of the current period, then the counts by theme, item and
-    area of each comparison period. Both kinds of rows share one shape: (window, id, item_key, theme, positive,
-    area_key, organisation_key, occurred_at, lat, lon, place_text, severity, count)."""
+    area of each comparison period, then the moment of the tenant's first report (one index lookup). All rows
+    share one shape: (window, id, item_key, theme, positive, area_key, organisation_key, occurred_at, lat, lon,
+    place_text, severity, count)."""
     scope = Scope(scope_kind)
     theme = func.coalesce(Report.theme, POSITIVE_THEME)
     parts = []
@@ -121,14 +124,17 @@ def _reading(scope_kind: str, with_rows: bool) -> CompoundSelect:
             .outerjoin(Organisation, Organisation.id == Report.organisation_id)
             .where(_in_window(CURRENT))
         ))  # fmt: skip
+    moment = cast(null(), UTCDateTime())  # typed: PostgreSQL types a union's column from its first parts
     for name in COMPARISON_KEYS:
         parts.append(scope.apply(
-            select(literal(name), null(), Report.item_key, theme, null(), Area.key, null(), null(), null(), null(),
+            select(literal(name), null(), Report.item_key, theme, null(), Area.key, null(), moment, null(), null(),
                    null(), null(), func.count())
             .join(Area, Area.id == Report.area_id)
             .where(_in_window(name))
             .group_by(Report.item_key, theme, Area.key)
         ))  # fmt: skip
+    parts.append(select(literal(FIRST), null(), null(), null(), null(), null(), null(), func.min(Report.occurred_at),
+                        null(), null(), null(), null(), literal(0)))  # fmt: skip  # the tenant's, whatever the scope
     return union_all(*parts)
 
 
@@ -147,16 +153,18 @@ def _read(
         parameters[f"{name}_start"], parameters[f"{name}_end"] = span.window(zone)
     rows: list[ReportRow] = []
     counts = {name: (Counter(), Counter(), Counter()) for name in COMPARISON_KEYS}
+    first = None
     for row in session.execute(_reading(scope.kind, CURRENT in spans), parameters).all():
         if row[0] == CURRENT:
             rows.append(ReportRow._make(row[1:12]))
+        elif row[0] == FIRST:
+            first = row[7]
         else:
             by_theme, by_item, by_area = counts[row[0]]
             count = row[12]
             by_theme[row[3]] += count
             by_item[row[2]] += count
             by_area[row[5]] += count
-    first = session.scalar(select(func.min(Report.occurred_at)))  # the tenant's (its wall applies)
     comparisons = {
         name: Comparison(spans[name].label, sum(t.values()), dict(t), dict(i), dict(a))
         if first is not None and parameters[f"{name}_end"] > first
