@@ -220,18 +220,18 @@ def test_a_place_and_its_count_read_as_swedish_and_english_write_them() -> None:
         assert Presentation.counted("Norr", "0") == "Norr: 0 reports"
 
 
-@pytest.mark.parametrize(
-    ("times", "said"),
-    [
-        (FRIDAY, "fredagar 21–24"),  # every report within three hours
-        (["2024-03-08T22:30:00+01:00", "2024-03-08T23:50:00+01:00", "2024-03-09T00:20:00+01:00",
-          "2024-03-09T01:10:00+01:00"], "fredagar 22–02"),  # fmt: skip  # past midnight: still Friday night
-        (["2024-03-04T19:10:00+01:00", "2024-03-05T19:20:00+01:00", "2024-03-06T19:40:00+01:00",
-          "2024-03-08T20:10:00+01:00"], "vid olika tider"),  # fmt: skip  # the same hours, but four days
-        (["2024-03-08T01:10:00+01:00", "2024-03-08T17:10:00+01:00", "2024-03-08T18:10:00+01:00",
-          "2024-03-08T18:30:00+01:00"], "fredagar 17–19"),  # fmt: skip  # three of four: the one at 01 is apart
-    ],
-)
+WHEN = [
+    (FRIDAY, "fredagar 21–24"),  # every report within three hours
+    (["2024-03-08T22:30:00+01:00", "2024-03-08T23:50:00+01:00", "2024-03-09T00:20:00+01:00",
+      "2024-03-09T01:10:00+01:00"], "fredagar 22–02"),  # past midnight: still Friday night
+    (["2024-03-04T19:10:00+01:00", "2024-03-05T19:20:00+01:00", "2024-03-06T19:40:00+01:00",
+      "2024-03-08T20:10:00+01:00"], "vid olika tider"),  # the same hours, but four days
+    (["2024-03-08T01:10:00+01:00", "2024-03-08T17:10:00+01:00", "2024-03-08T18:10:00+01:00",
+      "2024-03-08T18:30:00+01:00"], "fredagar 17–19"),  # three of four: the one at 01 is apart
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("times", "said"), WHEN)
 def test_when_a_hot_spot_happens_is_a_short_window_or_said_to_vary(times: list[str], said: str) -> None:
     """Not the span from the first to the last hour ("fredagar 1–19" told nothing): the shortest window of at most
     four hours holding every report, else two thirds of them; else that they happen at different times."""
