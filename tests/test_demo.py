@@ -4,6 +4,7 @@ every text past the personal-data guard, every row in its own tenant."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,8 +16,10 @@ from core.cycles.models import Cycle, Meeting
 from core.demo import places, texts
 from core.demo.seed import periods_to_seed, seed
 from core.lagesbild.models import AreaAssessment, Lagesbild
+from core.lagesbild.presentation import present
 from core.privacy import find_identifiers
 from core.reports.models import Report
+from core.tenancy import current_session, tenant_context
 from core.tenants.models import Tenant
 from core.workflow.log import Transition
 from tests.helpers import count_all, owner_connection
@@ -92,6 +95,12 @@ def test_twelve_published_weeks_and_a_collecting_one_in_each_pilots_own_tenant(a
             assert {row.area_id for row in assessed} == areas
             colours |= {row.label for row in assessed}
         assert len(colours) >= 2, "the colours vary over the weeks"
+        # A hot place has its own night (a Friday evening, say): the latest picture says when, as a coordinator would.
+        with app.app_context(), tenant_context(tenant):
+            db = current_session()
+            view = present(db, db.get(Tenant, tenant), db.get(Lagesbild, pictures[-1].id), audience="internal")
+        timed = [spot.text for spot in view.hot_spots if re.search(r", (tors|fre|lör)dagar \d\d–\d\d$", spot.text)]
+        assert timed, [spot.text for spot in view.hot_spots]
         # (onboarding opened the cycles of the real today's weeks too: later than NOW, left out here)
         cycles = _rows(app, "SELECT period, state FROM cycles WHERE tenant_id = :t AND period <= '2026-W47' "
                             "ORDER BY period", t=tenant)  # fmt: skip

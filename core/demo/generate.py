@@ -3,7 +3,8 @@
 Deterministic: the random generator is seeded by tenant and period, and every pattern depends on the period itself
 (never on today), so a period generated while it collects and again once it is over gives the same reports.
 Patterns: each theme has its hours and weekdays (gatherings and vandalism in the evenings and at weekends, positive
-events by day), most problems happen at an area's few hot places, each area's volume follows a slow wave over the
+events by day), most problems happen at an area's few hot places, mostly at each place's own time (a Friday
+night, say), each area's volume follows a slow wave over the
 weeks (its phase differs per area, so the areas' colours move apart), a tenth of the reports are positive, and a few
 come in late, after the deadline but before the picture is compiled.
 """
@@ -17,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from core.cycles import periods
-from core.demo.places import AreaPlaces, area_places
+from core.demo.places import HABIT_HOURS, AreaPlaces, area_places
 from core.demo.texts import comment_for, early_action_for
 from core.reports.catalogue import FunctionEntry
 from core.reports.service import ReportingContext
@@ -28,6 +29,7 @@ WAVE_WEEKS = 14  # one rise and fall of an area's volume
 WAVE_HEIGHT = 0.35
 POSITIVE_SHARE = 0.1
 HOT_PLACE_SHARE = 0.6
+HABIT_SHARE = 0.7  # of a hot place's reports happen at its usual time (core.demo.places: Place.habit)
 FIRST_REPORT = timedelta(minutes=20)
 LAST_REPORT = timedelta(hours=40)
 DEADLINE_MARGIN = timedelta(minutes=30)
@@ -126,10 +128,7 @@ class Generator:
     ) -> DemoReport | None:
         positive = "positiv" in self.items and rng.random() < POSITIVE_SHARE
         theme = "positiv" if positive else _pick(rng, self.themes)
-        _w, hours, weekdays = THEMES[theme]
         area = self.area_by_id[_pick(rng, volumes)]
-        day = monday + timedelta(days=_pick(rng, dict(enumerate(weekdays))))
-        local = datetime.combine(day, time(_pick(rng, hours), rng.randrange(60)), self.zone)
         item = rng.choice(self.items[theme])
         function = self._function(rng, area.key, item.answered_by)
         if function is None:
@@ -137,6 +136,14 @@ class Generator:
         places = self.places[area.id]
         at_hot_place = theme != "positiv" and rng.random() < HOT_PLACE_SHARE
         place = places.hot_place(rng) if at_hot_place else places.elsewhere(rng)
+        if place.habit is not None and rng.random() < HABIT_SHARE:
+            weekday, first_hour = place.habit
+            start = datetime.combine(monday + timedelta(days=weekday), time(first_hour), self.zone)
+            local = start + timedelta(minutes=rng.randrange(HABIT_HOURS * 60))
+        else:
+            _w, hours, weekdays = THEMES[theme]
+            day = monday + timedelta(days=_pick(rng, dict(enumerate(weekdays))))
+            local = datetime.combine(day, time(_pick(rng, hours), rng.randrange(60)), self.zone)
         came_in = local + FIRST_REPORT + (LAST_REPORT - FIRST_REPORT) * rng.random() ** 2
         severity = min(self.scale, 1 + int(self.scale * SEVERITY[theme] * rng.random() * 1.6))
         data = {

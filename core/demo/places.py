@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.reports import geo
 
@@ -42,6 +42,9 @@ PLACES = (
 )  # fmt: skip
 OTHER_PLACES = ("Gångvägen", "Innergården", "Vid soprummet", "Trappuppgången", "Vid garagen", "Längs huvudgatan")
 HOT_PLACES = 3
+HABIT_DAYS = (3, 4, 5)  # a hot place's night: Thursday, Friday or Saturday …
+HABIT_STARTS = (19, 20, 21, 22)  # … from this hour, for :data:`HABIT_HOURS` (past midnight too)
+HABIT_HOURS = 3
 METRES_PER_DEGREE = 111_320
 
 
@@ -50,6 +53,7 @@ class Place:
     text: str | None
     lat: float | None
     lon: float | None
+    habit: tuple[int, int] | None = None  # a hot place's usual time: (weekday, first hour), Monday = 0
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class AreaPlaces:
         if place.lat is None:
             return place
         lat, lon = self._near((place.lat, place.lon), 60, rng)
-        return Place(place.text, lat, lon)
+        return Place(place.text, lat, lon, place.habit)
 
     def elsewhere(self, rng: random.Random) -> Place:
         """Anywhere in the area."""
@@ -110,4 +114,6 @@ def area_places(slug: str, area_key: str, geometry: dict | None) -> AreaPlaces:
     names = rng.sample(PLACES, HOT_PLACES)
     partial = AreaPlaces(centre, geometry, ())
     hot = tuple(Place(name, *partial._near(centre, 700, rng)) if centre else Place(name, None, None) for name in names)
+    habits = random.Random(f"habits:{slug}:{area_key}")
+    hot = tuple(replace(p, habit=(habits.choice(HABIT_DAYS), habits.choice(HABIT_STARTS))) for p in hot)
     return AreaPlaces(centre, geometry, hot)
