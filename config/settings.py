@@ -107,7 +107,7 @@ class Settings:
     def retry_delays(self) -> tuple[int, ...]:
         """``job_retry_delays`` as seconds, e.g. ``(5, 30)``."""
         words = self.job_retry_delays.replace(",", " ").split()
-        if not all(word.isdigit() for word in words):
+        if not all(re.fullmatch(r"[0-9]+", word) for word in words):
             raise ValueError(f"EST_JOB_RETRY_DELAYS must be whole seconds, e.g. '5 30', not {self.job_retry_delays!r}")
         return tuple(int(word) for word in words)
 

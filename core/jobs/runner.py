@@ -105,7 +105,8 @@ def enqueue(
         delays = list(settings.retry_delays)
         retry = Retry(max=len(delays), interval=delays) if delays else None
         queue = Queue(settings.queue_name, connection=Redis.from_url(settings.redis_url))
-        queue.enqueue(run_job, job_id, job_id=job_id, job_timeout=JOB_TIMEOUT_SECONDS, retry=retry)
+        # rq's retry budget is the enqueuer's setting: the job is told it, so that it knows its last attempt
+        queue.enqueue(run_job, job_id, len(delays), job_id=job_id, job_timeout=JOB_TIMEOUT_SECONDS, retry=retry)
     elif in_process_later:
         _job_thread(app).put(job_id)
     else:
@@ -162,15 +163,18 @@ def job_tenant(session: Session, job_id: str) -> tuple[int | None] | None:
         return session.execute(select(Job.tenant_id).where(Job.id == job_id)).first()
 
 
-def run_job(job_id: str) -> Any:
+def run_job(job_id: str, retries: int | None = None) -> Any:
     """Run a recorded job in its own app context and Session, as its tenant. Safe to run again.
 
     A job ends ``finished``, or ``failed`` for good: when its error is est's own (a ``DomainError``: the input is
-    wrong, running it again gives the same answer, so rq is not asked to retry), in-process, or on rq's last attempt.
+    wrong, running it again gives the same answer, so rq is not asked to retry), in-process, or on rq's last attempt
+    (``retries``: the further attempts rq was given when the job was queued; ``None``: this process's setting).
     Then the function's ``discard`` (if it has one) is called with the job's arguments, to delete what the job kept
     for itself (an import's upload). An error rq will retry leaves the job ``queued``, its input kept."""
     app = job_app()
     in_worker = bool(app.config["EST"].redis_url)
+    if retries is None:
+        retries = len(app.config["EST"].retry_delays)
     with app.app_context():
         # Its own Session: the job's runs as the job's tenant from its first transaction on.
         with app.extensions["est.sessionmaker"]() as session:
@@ -178,10 +182,10 @@ def run_job(job_id: str) -> Any:
         if found is None:
             raise LookupError(f"no job {job_id}")
         with tenant_context(found[0]):
-            return _run(app, job_id, in_worker)
+            return _run(app, job_id, in_worker, retries)
 
 
-def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
+def _run(app: Flask, job_id: str, in_worker: bool, retries: int) -> Any:
     """Run the job, as its tenant already set; a failure is recorded (and raised again when rq will retry it)."""
     db = app_session()
     job = db.get(Job, job_id)
@@ -207,7 +211,6 @@ def _run(app: Flask, job_id: str, in_worker: bool) -> Any:
         if job is None:  # deleted meanwhile (with its tenant): nothing to record, nothing to run again
             log.warning("job %s failed and its row is gone", job_id)
             return None
-        retries = len(app.config["EST"].retry_delays)
         retried = in_worker and job.attempts <= retries and not isinstance(error, DomainError)
         job.status, job.error = ("queued" if retried else "failed"), _describe(error)
         if retried:
