@@ -766,6 +766,10 @@ def compare_with_est(est: dict[str, Any], floor: dict[str, Any]) -> list[str]:
     for name in ("previous", "before_previous", "last_year"):
         theirs = floor.get(name, {"total": 0, "by_item": {}, "by_theme": {}, "by_area": {}})
         direction = est["direction"][name]
+        if direction is None:  # before the tenant's first report: est compares with nothing, the floor counts 0
+            if theirs["total"]:
+                differences.append(f"{name}: est none, floor {theirs['total']}")
+            continue
         if direction["total"] != theirs["total"]:
             differences.append(f"{name}.total: est {direction['total']} floor {theirs['total']}")
         for dimension in ("by_item", "by_theme", "by_area"):

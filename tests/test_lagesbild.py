@@ -27,7 +27,7 @@ def test_direction_across_a_year_with_week_53(api: Api) -> None:
         "2021-01-03T22:30:00+00:00": 1,  # Sunday 23:30 in Stockholm: still 2020-W53
         "2020-12-22T10:00:00+01:00": 2,  # 2020-W52, the previous week
         "2020-12-15T10:00:00+01:00": 1,  # 2020-W51, the one before
-        "2019-12-24T10:00:00+01:00": 5,  # 2019-W52, "the same week last year"
+        "2019-12-23T10:00:00+01:00": 5,  # 2019-W52 (its Monday: est saw all of it), "the same week last year"
         "2021-01-05T10:00:00+01:00": 1,  # 2021-W01
         "2020-01-01T10:00:00+01:00": 2,  # 2020-W01, the same week a year before 2021-W01
     }
@@ -50,11 +50,11 @@ def test_direction_across_a_year_with_week_53(api: Api) -> None:
 
 def test_a_period_before_the_tenants_first_report_is_no_comparison(api: Api) -> None:
     """A tenant that began reporting in est this spring has no figures for last year: "more than last year" on
-    every figure would say something nobody knows. A period that ended before the first report is not compared; an
-    empty period after it is compared (0 is then a fact)."""
+    every figure would say something nobody knows. A period that began before the day of the first report is not
+    compared (nor one est saw only part of); an empty period after it is compared (0 is then a fact)."""
     t = Tenant(api, org_model="C", org_model_options={})
     reporter = t.member("falt", "reporter", function="faltgrupp", organisation="kommun")
-    t.report(reporter, area="centrum", at="2024-03-05T20:00:00+01:00")  # 2024-W10, the first report
+    t.report(reporter, area="centrum", at="2024-03-04T20:00:00+01:00")  # Monday of 2024-W10, the first report
     t.report(reporter, area="centrum", at="2024-03-19T20:00:00+01:00")  # 2024-W12; none in W11
     beta = Tenant(api, "beta", org_model="C", org_model_options={})  # reported long before: not alfa's history
     beta.report(beta.member("falt", "reporter", function="faltgrupp", organisation="kommun"), area="centrum",
@@ -64,6 +64,11 @@ def test_a_period_before_the_tenants_first_report_is_no_comparison(api: Api) -> 
     assert (direction["previous"]["label"], direction["previous"]["total"]) == ("2024-W11", 0)
     assert (direction["before_previous"]["label"], direction["before_previous"]["total"]) == ("2024-W10", 1)
     assert direction["last_year"] is None
+    gamma = Tenant(api, "gamma", org_model="C", org_model_options={})  # began on a Wednesday: W10 seen in part
+    falt = gamma.member("falt", "reporter", function="faltgrupp", organisation="kommun")
+    for at in ("2024-03-06T20:00:00+01:00", "2024-03-12T20:00:00+01:00"):
+        gamma.report(falt, area="centrum", at=at)
+    assert _joint(gamma, "2024-03-13T12:00:00+01:00")["statistics"]["direction"]["previous"] is None
     for language, note in (
         ("sv", "Ingen jämförelse med samma period förra året: est har inga rapporter från då."),
         ("en", "No comparison with the same period last year: est has no reports from then."),
@@ -97,7 +102,7 @@ def test_quarterly_pictures_summarise_themes_rank_areas_and_keep_published_versi
                                       ("norr", "skadegorelse"), ("norr", "skadegorelse")]):  # fmt: skip
         t.report(reporter, area=area, at=f"2024-0{1 + n}-10T20:00:00+01:00", item=item)
     t.report(reporter, area="norr", at="2023-12-10T20:00:00+01:00")  # the previous quarter
-    t.report(reporter, area="norr", at="2023-02-10T20:00:00+01:00")  # the same quarter last year
+    t.report(reporter, area="norr", at="2023-01-01T20:00:00+01:00")  # the same quarter last year, its first day
     job = api.post(f"{t.base}/lagesbilder", t.admin, json={"kind": "quarterly", "label": "2024-Q1"})
     assert job.status_code == 202
     picture = t.picture(api.wait_for_job(job.get_json()["id"], t.admin)["result"]["lagesbild"])

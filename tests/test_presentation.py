@@ -37,7 +37,7 @@ def _setup(api: Api, slug: str = "alfa") -> tuple[Tenant, dict]:
         t.report(reporter, area="centrum", at=at, comment="Sprang mot Ljusgårdsskolan",
                  place={"text": "Vivallagatan", "lat": 59.2345 + n * 0.0001, "lon": 15.1876})  # fmt: skip
     t.report(reporter, area="norr", at="2024-03-05T10:00:00+01:00", item="brand", place={"text": "Vivallagatan"})
-    for at in ("2024-02-27T10:00:00+01:00", "2024-02-28T10:00:00+01:00"):  # the previous week: 2
+    for at in ("2024-02-26T10:00:00+01:00", "2024-02-28T10:00:00+01:00"):  # the previous week (from its Monday): 2
         t.report(reporter, area="centrum", at=at)
     cycle = t.cycle("2024-03-06T12:00:00+01:00")
     assert t.move(cycle["id"], "compiling").status_code == 200

@@ -55,7 +55,7 @@ def _setup(api: Api, slug: str = "alfa") -> tuple[Tenant, dict, str]:
         t.report(reporter, area="centrum", at=at, comment="Sprang mot Ljusgårdsskolan",
                  place={"text": "Vivallagatan 12", "lat": LAT + n * 0.0001, "lon": LON})  # fmt: skip
     t.report(reporter, area="norr", at="2024-03-05T10:00:00+01:00", item="brand", place={"text": "Vivallagatan 3"})
-    for at in ("2024-02-27T10:00:00+01:00", "2024-02-28T10:00:00+01:00"):
+    for at in ("2024-02-26T10:00:00+01:00", "2024-02-28T10:00:00+01:00"):  # the previous week, from its Monday
         t.report(reporter, area="centrum", at=at)
     cycle = t.cycle("2024-03-06T12:00:00+01:00")
     assert t.move(cycle["id"], "compiling").status_code == 200

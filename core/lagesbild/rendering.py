@@ -120,6 +120,8 @@ def _text(tenant: Tenant, p: Presentation) -> str:
     for figure in p.totals:
         lines.append(f"{figure.label}: {figure.count}")
         lines.extend(f"  {_direction(d)}" for d in figure.directions)
+    if p.uncompared:
+        lines.append(p.uncompared)
     _heading(lines, _("By theme"))
     lines.extend(_table(*_theme_table(p)))
     if p.areas:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -142,9 +142,10 @@ def _read(
     session: Session, scope: Scope, spans: dict[str, Span], zone: ZoneInfo
 ) -> tuple[list[ReportRow], dict[str, Comparison | None]]:
     """The reports of ``spans["current"]`` (if given) and the counts of the comparison periods (``spans`` has all of
-    ``COMPARISON_KEYS``, as :func:`comparison_spans` gives them), in one statement. A comparison period that ended
-    before the tenant's first report is ``None``: est knows nothing of it (its 0 would read "more than last year"
-    on every figure of a tenant's first year)."""
+    ``COMPARISON_KEYS``, as :func:`comparison_spans` gives them), in one statement. A comparison period that began
+    before the day of the tenant's first report is ``None``: est knows nothing, or only part, of it (its 0 would
+    read "more than last year" on every figure of a tenant's first year). The tenant's, not the scope's: a quiet
+    area's empty weeks are facts once the tenant reports."""
     missing = set(COMPARISON_KEYS) - set(spans)
     if missing:
         raise ValueError(f"comparison periods missing: {sorted(missing)}")
@@ -165,9 +166,10 @@ def _read(
             by_theme[row[3]] += count
             by_item[row[2]] += count
             by_area[row[5]] += count
+    known_from = datetime.combine(first.astimezone(zone).date(), time(0), zone) if first is not None else None
     comparisons = {
         name: Comparison(spans[name].label, sum(t.values()), dict(t), dict(i), dict(a))
-        if first is not None and parameters[f"{name}_end"] > first
+        if known_from is not None and parameters[f"{name}_start"] >= known_from
         else None
         for name, (t, i, a) in counts.items()
     }

@@ -19,7 +19,8 @@ Flask — so that a compile job can store the result as JSON and any view can dr
   reports without (or besides) a point.
 * ``points`` — every reported point, for the map (see :func:`to_geojson`).
 * ``direction`` — the **development direction** (more / less / same) against the previous period, the one before
-  it and the same period last year, in total and per theme, area and item.
+  it and the same period last year, in total and per theme, area and item; ``null`` for a period est knows
+  nothing of (it began before the tenant's first report: ``core.lagesbild.service``).
 * ``rows`` — a compact copy of every report, so that local pictures (e.g. one per area) can be rolled up into
   the municipality's picture by :func:`merge_statistics` with exactly the figures a direct compilation gives.
 
