@@ -169,9 +169,10 @@ def est_transition_guards(tenant: TenantInfo, subject: Subject, to_state: str) -
     is applied. All results are collected: answer ``None`` when the plugin has no say, or a ``Guard`` (or a list
     of them). Every guard must be satisfied: a caller outside a guard's ``groups`` (tenant admins always pass) is
     refused with 403, and anything in a guard's ``missing`` refuses the move with 409, naming each field and the
-    plugin's (Swedish) message, e.g. ``Guard(groups=("operativ_grupp",), missing={"meeting": "mötesprotokoll
-    saknas"})``. A guard reads what it needs through ``core.plugin_api`` (``session()``, ``meeting_of()``); it
-    must not write. The core's own rules (the state order, a compiled plan before ``assessed``) always hold.
+    plugin's message, e.g. ``Guard(groups=("operativ_grupp",), missing={"meeting": _l("meeting record missing")})``
+    (``_l`` from ``core.plugin_api``: written in the reader's language; a plain string is shown as it is). A guard
+    reads what it needs through ``core.plugin_api`` (``session()``, ``meeting_of()``); it must not write. The
+    core's own rules (the state order, a compiled plan before ``assessed``) always hold.
     """
 
 
