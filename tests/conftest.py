@@ -7,12 +7,13 @@ schema owner) and ``EST_REDIS_URL`` with an ``est worker`` running against the s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from config.settings import Settings
 from core.app import create_app
@@ -91,11 +92,14 @@ def _wipe(engine: Engine) -> None:
         try:
             _wipe_once(engine, tables)
             return
-        except OperationalError as error:
-            # The real worker may still be delivering a test's mail: the DELETEs can then lose a deadlock against
-            # it. PostgreSQL rolled them back; take the locks again.
-            if "deadlock detected" not in str(error) or attempt == WIPE_ATTEMPTS - 1:
+        except (OperationalError, IntegrityError) as error:
+            # The real worker may still be finishing a test's job (delivering its mail): the DELETEs can then lose a
+            # deadlock against it, or meet a row it inserted into a table already emptied. PostgreSQL rolled them
+            # back; start again once it is done.
+            retried = isinstance(error, IntegrityError) or "deadlock detected" in str(error)
+            if not retried or attempt == WIPE_ATTEMPTS - 1:
                 raise
+            time.sleep(0.2)
 
 
 def _wipe_once(engine: Engine, tables: list[str]) -> None:
