@@ -34,10 +34,12 @@ RECIPIENTS = 500
 
 
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen:
+    """An ``est worker`` in its own process group: with it, rq's scheduler process and the work horses."""
     with log.open("ab") as out:
         return subprocess.Popen(
-            [str(Path(sys.executable).parent / "est"), "worker"], env=env, stdout=out, stderr=subprocess.STDOUT
-        )
+            [str(Path(sys.executable).parent / "est"), "worker"], env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
 
 
 def _senders(app) -> set[str]:
@@ -81,13 +83,13 @@ def test_kill_9_mid_run_then_a_new_worker_delivers_each_message_exactly_once(
             assert server.holding.wait(120), (tmp_path / "worker.log").read_text()[-3000:]
             (sender,) = _senders(app)  # the work horse running the delivery job
             os.kill(int(sender.rpartition(":")[2]), signal.SIGKILL)
-            first.send_signal(signal.SIGKILL)
+            os.killpg(first.pid, signal.SIGKILL)  # the whole worker, its scheduler too (else left running)
             first.wait()
         finally:
             app.config["EST"] = original
             server.released.set()
             if first.poll() is None:
-                first.kill()
+                os.killpg(first.pid, signal.SIGKILL)
         assert len(server.messages) == server.hold_at
         second = _worker(env, tmp_path / "worker.log")
         try:
