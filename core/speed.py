@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from types import FunctionType
 from typing import Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from sqlalchemy import ColumnElement, Select, event
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -72,8 +72,6 @@ _compressed: dict[tuple[str, str], bytes] = {}
 
 def compressed_static(response: Response) -> Response:
     """A static file's 200 answer, gzip-compressed for a client that accepts it."""
-    from flask import request
-
     if (
         request.method != "GET"
         or response.status_code != 200

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
+from config.settings import Settings
 from core.jobs import enqueue
-from core.jobs.runner import run_job
+from core.jobs.models import Job
+from core.jobs.runner import _function_path, run_job
+from core.tenancy import tenant_context
 from core.tenants.models import Tenant
 from tests import job_functions
 from tests.helpers import Api
@@ -62,10 +66,6 @@ def test_a_failing_job_is_reported_not_lost(app, api: Api, real_services: bool) 
 
 def test_a_job_whose_row_is_gone_when_it_fails_ends_quietly(app, api: Api) -> None:
     """Its tenant deleted while it ran, say: there is nothing left to record and nothing to run again."""
-    from core.jobs.models import Job
-    from core.jobs.runner import _function_path
-    from core.tenancy import tenant_context
-
     api.onboard("alfa")
     alfa = _tenant_id(app, "alfa")
     with app.app_context(), tenant_context(alfa), app.extensions["est.sessionmaker"]() as session:
@@ -77,10 +77,6 @@ def test_a_job_whose_row_is_gone_when_it_fails_ends_quietly(app, api: Api) -> No
 
 
 def test_retry_delays_are_whole_seconds(tmp_path, monkeypatch) -> None:
-    import pytest
-
-    from config.settings import Settings
-
     monkeypatch.setenv("EST_JOB_RETRY_DELAYS", "1, 2 3")
     assert Settings.from_env({"instance_path": str(tmp_path)}).retry_delays == (1, 2, 3)
     monkeypatch.setenv("EST_JOB_RETRY_DELAYS", "")

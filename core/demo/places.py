@@ -70,7 +70,7 @@ class AreaPlaces:
         if place.lat is None:
             return place
         lat, lon = self._near((place.lat, place.lon), 60, rng)
-        return Place(place.text, lat, lon, place.habit)
+        return replace(place, lat=lat, lon=lon)
 
     def elsewhere(self, rng: random.Random) -> Place:
         """Anywhere in the area."""

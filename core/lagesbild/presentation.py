@@ -198,7 +198,8 @@ def _when(times: Sequence[datetime], zone: ZoneInfo) -> str:
     report, else two thirds of them; else "vid olika tider"."""
     if not times:
         return ""
-    slots = Counter(moment.astimezone(zone).weekday() * 24 + moment.astimezone(zone).hour for moment in times)
+    local = (moment.astimezone(zone) for moment in times)
+    slots = Counter(moment.weekday() * 24 + moment.hour for moment in local)
     for wanted in (len(times), math.ceil(len(times) * 2 / 3)):
         for length in range(1, WINDOW_HOURS + 1):
             held = {start: sum(slots[(start + k) % WEEK_HOURS] for k in range(length)) for start in slots}
